@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Daemon-wide commands: version, config-show, config-save. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+#include <rte_version.h>
+
+#include "ctl/ctl_args.h"
+#include "daemon/commands.h"
+#include "daemon/config.h"
+#include "port/port.h"
+#include "relay/relay.h"
+#include "relay/relay_ctl.h"
+
+static char default_config_path[PATH_MAX];
+
+static json_t *running_config(void)
+{
+	json_t *ports = json_array(), *relays = json_array();
+
+	for (struct port *p = port_first(); p != NULL; p = port_next(p))
+		json_array_append_new(ports, port_to_json(p, true));
+	for (struct relay *r = relay_first(); r != NULL; r = relay_next(r))
+		json_array_append_new(relays, relay_to_json(r, true));
+	return json_pack("{s:o, s:o, s:b}", "ports", ports, "relays", relays,
+			 "rebalance", relay_ctl_auto_rebalance());
+}
+
+static int cmd_version(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { NULL };
+
+	if (args_check_keys(args, allowed, err, errlen))
+		return -EINVAL;
+	*result = json_pack("{s:s, s:s}", "xviod", XVIO_VERSION, "dpdk", rte_version());
+	return 0;
+}
+
+static int cmd_config_show(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { NULL };
+
+	if (args_check_keys(args, allowed, err, errlen))
+		return -EINVAL;
+	*result = running_config();
+	return 0;
+}
+
+static int cmd_config_save(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "path", NULL };
+	const char *path;
+	json_t *doc;
+	int rc;
+
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "path", default_config_path, &path, err, errlen))
+		return -EINVAL;
+	if (path[0] == '\0') {
+		snprintf(err, errlen, "xviod was started without --config: give a path");
+		return -EINVAL;
+	}
+	doc = running_config();
+	rc = config_save_file(path, doc, err, errlen);
+	json_decref(doc);
+	if (rc == 0)
+		*result = json_pack("{s:s}", "path", path);
+	return rc;
+}
+
+static const struct command daemon_commands[] = {
+	{ "version", cmd_version, "versions of xviod and DPDK" },
+	{ "config-show", cmd_config_show, "the running config, as a config file" },
+	{ "config-save", cmd_config_save, "write the running config to a file" },
+};
+
+void daemon_ctl_register(const char *config_path)
+{
+	snprintf(default_config_path, sizeof(default_config_path), "%s", config_path);
+	commands_register(daemon_commands, RTE_DIM(daemon_commands));
+}

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * xviod: start-up, the control thread's loop, and clean shutdown.
+ *
+ * The main thread is the control plane: it serves the control socket,
+ * samples loads once a second (rebalancing relays if enabled) and handles
+ * SIGINT/SIGTERM through a signalfd. Workers run the datapath on their own
+ * lcores (relay/worker.h); rte_vhost runs its own thread.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "common/xvio_log.h"
+#include "ctl/ctl_proto.h"
+#include "daemon/commands.h"
+#include "daemon/config.h"
+#include "daemon/ctl_server.h"
+#include "daemon/options.h"
+#include "daemon/telemetry.h"
+#include "port/port.h"
+#include "relay/relay.h"
+#include "relay/relay_ctl.h"
+#include "relay/worker.h"
+
+RTE_LOG_REGISTER(xvio_logtype, xvio, INFO);
+
+#define TICK_MS 1000
+
+/* With --daemon, the child tells the waiting parent how start-up went. */
+static int ready_pipe = -1;
+
+static void notify_parent(char status)
+{
+	if (ready_pipe >= 0) {
+		if (write(ready_pipe, &status, 1) < 0)
+			(void)0; /* the parent is gone; nothing to tell */
+		close(ready_pipe);
+		ready_pipe = -1;
+	}
+}
+
+static int daemonize(void)
+{
+	int fds[2];
+	pid_t pid;
+	char status = 1;
+
+	if (pipe(fds) != 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(fds[1]);
+		/* Exit with the child's start-up result, so `xviod -d` fails
+		 * visibly when the daemon cannot start. */
+		if (read(fds[0], &status, 1) != 1)
+			status = 1;
+		_exit(status);
+	}
+	close(fds[0]);
+	ready_pipe = fds[1];
+	if (setsid() < 0)
+		return -errno;
+	int null = open("/dev/null", O_RDWR);
+
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int parent_dir(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL || slash == path)
+		return -ENOENT;
+	snprintf(out, len, "%.*s", (int)(slash - path), path);
+	return 0;
+}
+
+static int apply_config(const char *path)
+{
+	json_t *requests, *req;
+	char err[512];
+	size_t i;
+
+	if (config_load_file(path, &requests, err, sizeof(err)) != 0) {
+		XVIO_LOG(ERR, "config %s", err);
+		return -EINVAL;
+	}
+	json_array_foreach(requests, i, req) {
+		json_t *reply = commands_dispatch(req);
+
+		if (!json_is_true(json_object_get(reply, "ok"))) {
+			json_t *args = json_object_get(req, "args");
+			const char *name = json_string_value(json_object_get(args, "name"));
+
+			XVIO_LOG(ERR, "config %s: %s '%s': %s", path,
+				 json_string_value(json_object_get(req, "cmd")),
+				 name ? name : "",
+				 json_string_value(json_object_get(reply, "error")));
+			json_decref(reply);
+			json_decref(requests);
+			return -EINVAL;
+		}
+		json_decref(reply);
+	}
+	json_decref(requests);
+	XVIO_LOG(INFO, "config %s applied", path);
+	return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return -errno;
+	fprintf(f, "%d\n", getpid());
+	fclose(f);
+	return 0;
+}
+
+static int signal_fd_open(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	/* Blocked before the EAL starts threads, so they inherit the mask
+	 * and every signal lands here. */
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static void control_loop(int sigfd)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t last_tick = rte_rdtsc();
+
+	for (;;) {
+		struct pollfd fds[CTL_MAX_CLIENTS + 2];
+		uint64_t now, wait_ms;
+		int n;
+
+		fds[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+		n = 1 + ctl_server_pollfds(fds + 1, CTL_MAX_CLIENTS + 1);
+		now = rte_rdtsc();
+		wait_ms = (now - last_tick) * 1000 / hz;
+		wait_ms = wait_ms >= TICK_MS ? 0 : TICK_MS - wait_ms;
+		if (poll(fds, (nfds_t)n, (int)wait_ms) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+				XVIO_LOG(INFO, "signal %u: shutting down", si.ssi_signo);
+				return;
+			}
+		}
+		ctl_server_handle(fds + 1, n - 1);
+		now = rte_rdtsc();
+		if ((now - last_tick) * 1000 / hz >= TICK_MS) {
+			pthread_mutex_lock(&ctl_lock);
+			relay_ctl_tick(now - last_tick);
+			pthread_mutex_unlock(&ctl_lock);
+			last_tick = now;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct xviod_options opts;
+	char err[512], dir[PATH_MAX];
+	char **eal_argv;
+	int eal_argc, sigfd, rc;
+	long ncpu;
+
+	if (options_parse(argc, argv, &opts, err, sizeof(err)) != 0) {
+		fprintf(stderr, "xviod: %s\n", err);
+		return 2;
+	}
+	if (opts.help) {
+		options_usage(stdout, "xviod");
+		return 0;
+	}
+	if (opts.version) {
+		printf("xviod %s\n", XVIO_VERSION);
+		return 0;
+	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	eal_argc = options_build_eal_argv(&opts, argv[0], (unsigned int)ncpu, &eal_argv);
+	if (eal_argc < 0) {
+		fprintf(stderr, "xviod: --workers names a CPU this machine lacks (it has %ld)\n",
+			ncpu);
+		return 2;
+	}
+	if (opts.daemonize && (rc = daemonize()) != 0) {
+		fprintf(stderr, "xviod: cannot daemonize: %s\n", strerror(-rc));
+		return 1;
+	}
+	sigfd = signal_fd_open();
+	if (sigfd < 0) {
+		fprintf(stderr, "xviod: signalfd: %s\n", strerror(errno));
+		return 1;
+	}
+	/* rte_eal_init may permute its argv: keep our copy to free. */
+	char **eal_argv_copy = malloc(sizeof(char *) * (size_t)(eal_argc + 1));
+
+	memcpy(eal_argv_copy, eal_argv, sizeof(char *) * (size_t)(eal_argc + 1));
+	rc = rte_eal_init(eal_argc, eal_argv_copy);
+	free(eal_argv_copy);
+	if (rc < 0) {
+		fprintf(stderr, "xviod: DPDK EAL init failed: %s\n", rte_strerror(rte_errno));
+		notify_parent(1);
+		return 1;
+	}
+	rc = 1;
+	if (mkdir_p(opts.vhost_dir) != 0 ||
+	    (parent_dir(opts.control_path, dir, sizeof(dir)) == 0 && mkdir_p(dir) != 0)) {
+		XVIO_LOG(ERR, "cannot create %s: %s", opts.vhost_dir, strerror(errno));
+		goto out_eal;
+	}
+	port_set_vhost_dir(opts.vhost_dir);
+	relay_ctl_set_auto_rebalance(opts.rebalance);
+	if (port_pool_create(opts.nb_mbufs) != 0) {
+		XVIO_LOG(ERR, "cannot allocate %u packet buffers: %s (try more --memory)",
+			 opts.nb_mbufs, rte_strerror(rte_errno));
+		goto out_eal;
+	}
+	if (workers_start(&opts) != 0)
+		goto out_eal;
+	port_ctl_register();
+	relay_ctl_register();
+	daemon_ctl_register(opts.config_path);
+	xvio_telemetry_register();
+	if (ctl_server_open(opts.control_path, err, sizeof(err)) != 0) {
+		XVIO_LOG(ERR, "%s", err);
+		goto out_workers;
+	}
+	if (opts.config_path[0] && access(opts.config_path, F_OK) == 0 &&
+	    apply_config(opts.config_path) != 0)
+		goto out_ctl;
+	if (opts.pidfile[0] && write_pidfile(opts.pidfile) != 0)
+		XVIO_LOG(WARNING, "cannot write pidfile %s: %s", opts.pidfile, strerror(errno));
+	XVIO_LOG(INFO, "ready: control socket %s, %u worker(s)", opts.control_path,
+		 worker_count());
+	notify_parent(0);
+	control_loop(sigfd);
+	rc = 0;
+out_ctl:
+	ctl_server_close();
+	pthread_mutex_lock(&ctl_lock);
+	relay_del_all();
+	port_del_all();
+	pthread_mutex_unlock(&ctl_lock);
+out_workers:
+	workers_stop();
+out_eal:
+	notify_parent((char)rc);
+	if (opts.pidfile[0] && rc == 0)
+		unlink(opts.pidfile);
+	XVIO_LOG(INFO, "stopped");
+	rte_eal_cleanup();
+	options_free_eal_argv(eal_argc, eal_argv);
+	return rc;
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "port/eth_port.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+
+#include "common/xvio_log.h"
+#include "ctl/ctl_args.h"
+#include "port/port.h"
+
+#define ETH_RX_DESC 1024
+#define ETH_TX_DESC 1024
+
+static int parse_eth_args(struct eth_port *ep, json_t *args, const char **device,
+			  char *err, size_t errlen)
+{
+	static const char *const allowed[] = {
+		"name", "type", "device", "queues", "mtu", NULL
+	};
+	unsigned int queues, mtu;
+	int rc;
+
+	rc = args_check_keys(args, allowed, err, errlen);
+	rc = rc ?: args_get_str(args, "device", NULL, device, err, errlen);
+	rc = rc ?: args_get_uint(args, "queues", false, 1, 1, ETH_MAX_QUEUES, &queues,
+				 err, errlen);
+	rc = rc ?: args_get_uint(args, "mtu", false, 0, 68, 9600, &mtu, err, errlen);
+	if (rc)
+		return rc;
+	if ((*device)[0] == '\0' || strlen(*device) >= sizeof(ep->devargs)) {
+		snprintf(err, errlen, "device string must be 1 to %zu characters",
+			 sizeof(ep->devargs) - 1);
+		return -EINVAL;
+	}
+	snprintf(ep->devargs, sizeof(ep->devargs), "%s", *device);
+	ep->nb_rxq = (uint16_t)queues;
+	ep->nb_txq = (uint16_t)queues;
+	ep->mtu = (uint16_t)mtu;
+	return 0;
+}
+
+/* The bus and device names a device string will produce. */
+static int device_name(const char *devargs, char *bus, char *name, size_t len)
+{
+	struct rte_devargs da;
+	int rc;
+
+	memset(&da, 0, sizeof(da));
+	rc = rte_devargs_parse(&da, devargs);
+	if (rc == 0) {
+		snprintf(name, len, "%s", da.name);
+		snprintf(bus, len, "%s", da.bus ? rte_bus_name(da.bus) : "");
+	}
+	rte_devargs_reset(&da);
+	return rc;
+}
+
+static int eth_port_configure(struct port *p, char *err, size_t errlen)
+{
+	struct eth_port *ep = &p->eth;
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	uint16_t nb_rxd = ETH_RX_DESC, nb_txd = ETH_TX_DESC;
+	int rc;
+
+	rc = rte_eth_dev_info_get(ep->port_id, &info);
+	if (rc) {
+		snprintf(err, errlen, "cannot read device info: %s", rte_strerror(-rc));
+		return rc;
+	}
+	if (ep->nb_rxq > info.max_rx_queues || ep->nb_txq > info.max_tx_queues) {
+		snprintf(err, errlen, "device supports at most %u RX / %u TX queues",
+			 info.max_rx_queues, info.max_tx_queues);
+		return -EINVAL;
+	}
+	if (ep->nb_rxq > 1) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
+						       RTE_ETH_RSS_UDP);
+	}
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_RSS_HASH) {
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
+		ep->has_rss_hash = true;
+	}
+	/* Guest packets may arrive chained (jumbo frames, mergeable buffers). */
+	conf.txmode.offloads = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	ep->tx_offloads = conf.txmode.offloads;
+	rc = rte_eth_dev_configure(ep->port_id, ep->nb_rxq, ep->nb_txq, &conf);
+	if (rc) {
+		snprintf(err, errlen, "cannot configure device: %s", rte_strerror(-rc));
+		return rc;
+	}
+	rte_eth_dev_adjust_nb_rx_tx_desc(ep->port_id, &nb_rxd, &nb_txd);
+	if (ep->mtu) {
+		rc = rte_eth_dev_set_mtu(ep->port_id, ep->mtu);
+		if (rc) {
+			snprintf(err, errlen, "device refuses MTU %u: %s", ep->mtu,
+				 rte_strerror(-rc));
+			return rc;
+		}
+	}
+	for (uint16_t q = 0; q < ep->nb_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(ep->port_id, q, nb_rxd,
+					    rte_eth_dev_socket_id(ep->port_id), NULL,
+					    port_pool());
+		if (rc) {
+			snprintf(err, errlen, "cannot set up RX queue %u: %s", q,
+				 rte_strerror(-rc));
+			return rc;
+		}
+	}
+	for (uint16_t q = 0; q < ep->nb_txq; q++) {
+		rc = rte_eth_tx_queue_setup(ep->port_id, q, nb_txd,
+					    rte_eth_dev_socket_id(ep->port_id), NULL);
+		if (rc) {
+			snprintf(err, errlen, "cannot set up TX queue %u: %s", q,
+				 rte_strerror(-rc));
+			return rc;
+		}
+	}
+	rc = rte_eth_dev_start(ep->port_id);
+	if (rc) {
+		snprintf(err, errlen, "cannot start device: %s", rte_strerror(-rc));
+		return rc;
+	}
+	/* A relay forwards every frame: the VM's MAC is not the NIC's. Not
+	 * every PMD has the notion, so failure here is not an error. */
+	rte_eth_promiscuous_enable(ep->port_id);
+	return 0;
+}
+
+static void eth_device_remove(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(port_id, &info) == 0 && info.device != NULL) {
+		if (rte_dev_remove(info.device) == 0)
+			return;
+	}
+	rte_eth_dev_close(port_id);
+}
+
+int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen)
+{
+	struct eth_port *ep = &p->eth;
+	char name[RTE_DEV_NAME_MAX_LEN], bus[RTE_DEV_NAME_MAX_LEN];
+	const char *device;
+	uint16_t existing;
+	int rc;
+
+	rc = parse_eth_args(ep, args, &device, err, errlen);
+	if (rc)
+		return rc;
+	if (device_name(device, bus, name, sizeof(name)) != 0) {
+		snprintf(err, errlen, "bad device string '%s'", device);
+		return -EINVAL;
+	}
+	if (rte_eth_dev_get_port_by_name(name, &existing) == 0) {
+		snprintf(err, errlen, "device '%s' is already attached", name);
+		return -EEXIST;
+	}
+	rc = rte_dev_probe(device);
+	if (rc) {
+		snprintf(err, errlen, "cannot attach device '%s': %s", device,
+			 rte_strerror(-rc));
+		return rc;
+	}
+	if (rte_eth_dev_get_port_by_name(name, &ep->port_id) != 0) {
+		snprintf(err, errlen, "device '%s' attached but is not a network port", device);
+		rte_eal_hotplug_remove(bus, name);
+		return -ENODEV;
+	}
+	rc = eth_port_configure(p, err, errlen);
+	if (rc) {
+		rte_eth_dev_stop(ep->port_id);
+		eth_device_remove(ep->port_id);
+		return rc;
+	}
+	return 0;
+}
+
+void eth_port_destroy(struct port *p)
+{
+	rte_eth_dev_stop(p->eth.port_id);
+	eth_device_remove(p->eth.port_id);
+}
+
+static json_t *eth_stats_json(uint16_t port_id)
+{
+	struct rte_eth_stats st;
+
+	if (rte_eth_stats_get(port_id, &st) != 0)
+		return json_null();
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			 "rx_packets", (json_int_t)st.ipackets,
+			 "rx_bytes", (json_int_t)st.ibytes,
+			 "tx_packets", (json_int_t)st.opackets,
+			 "tx_bytes", (json_int_t)st.obytes,
+			 "rx_missed", (json_int_t)st.imissed,
+			 "rx_errors", (json_int_t)st.ierrors,
+			 "tx_errors", (json_int_t)st.oerrors,
+			 "rx_nombuf", (json_int_t)st.rx_nombuf);
+}
+
+void eth_port_describe(const struct port *p, json_t *obj, bool config_only)
+{
+	const struct eth_port *ep = &p->eth;
+	struct rte_eth_link link;
+	struct rte_ether_addr mac;
+	struct rte_eth_dev_info info;
+	char macstr[RTE_ETHER_ADDR_FMT_SIZE];
+	uint16_t mtu;
+
+	json_object_set_new(obj, "device", json_string(ep->devargs));
+	json_object_set_new(obj, "queues", json_integer(ep->nb_rxq));
+	if (ep->mtu)
+		json_object_set_new(obj, "mtu", json_integer(ep->mtu));
+	if (config_only)
+		return;
+	json_object_set_new(obj, "port_id", json_integer(ep->port_id));
+	if (rte_eth_dev_info_get(ep->port_id, &info) == 0)
+		json_object_set_new(obj, "driver", json_string(info.driver_name));
+	if (rte_eth_link_get_nowait(ep->port_id, &link) == 0) {
+		json_object_set_new(obj, "state", json_string(link.link_status ? "up" : "down"));
+		json_object_set_new(obj, "speed_mbps", json_integer(link.link_speed));
+	}
+	if (rte_eth_macaddr_get(ep->port_id, &mac) == 0) {
+		rte_ether_format_addr(macstr, sizeof(macstr), &mac);
+		json_object_set_new(obj, "mac", json_string(macstr));
+	}
+	if (!ep->mtu && rte_eth_dev_get_mtu(ep->port_id, &mtu) == 0)
+		json_object_set_new(obj, "mtu", json_integer(mtu));
+	json_object_set_new(obj, "stats", eth_stats_json(ep->port_id));
+}

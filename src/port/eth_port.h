@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * NIC ports: any DPDK ethdev, attached at run time from a device string
+ * (a PCI VF address, or a virtual device such as "net_tap0,iface=xv0").
+ *
+ * Each port gets as many RX and TX queues as asked for; the relay that
+ * uses it is the only user of each queue, so no queue is ever shared
+ * between threads.
+ */
+#ifndef XVIO_ETH_PORT_H
+#define XVIO_ETH_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define ETH_MAX_QUEUES 8
+#define ETH_DEVARGS_MAX 256
+
+struct eth_port {
+	/* Set at creation, never changed while the port exists. */
+	char devargs[ETH_DEVARGS_MAX];
+	uint16_t port_id;
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	uint16_t mtu;              /* configured; 0 = the device's default */
+	uint64_t tx_offloads;      /* enabled on the device */
+	bool has_rss_hash;         /* RX mbufs carry the NIC's RSS hash */
+};
+
+struct port;
+
+int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen);
+void eth_port_destroy(struct port *p);
+void eth_port_describe(const struct port *p, json_t *obj, bool config_only);
+
+#endif

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Control commands for ports: port-add, port-del, port-list, port-show. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "ctl/ctl_args.h"
+#include "daemon/commands.h"
+#include "port/port.h"
+
+#include <rte_common.h>
+
+static int cmd_port_add(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	const char *name;
+	int rc = port_add(args, err, errlen);
+
+	if (rc == 0 && args_get_str(args, "name", NULL, &name, err, errlen) == 0)
+		*result = port_to_json(port_find(name), false);
+	return rc;
+}
+
+static int cmd_port_del(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "name", NULL };
+	const char *name;
+
+	(void)result;
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "name", NULL, &name, err, errlen))
+		return -EINVAL;
+	return port_del(name, err, errlen);
+}
+
+static int cmd_port_list(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { NULL };
+	json_t *arr;
+
+	if (args_check_keys(args, allowed, err, errlen))
+		return -EINVAL;
+	arr = json_array();
+	for (struct port *p = port_first(); p != NULL; p = port_next(p))
+		json_array_append_new(arr, port_to_json(p, false));
+	*result = arr;
+	return 0;
+}
+
+static int cmd_port_show(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "name", NULL };
+	const char *name;
+	struct port *p;
+
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "name", NULL, &name, err, errlen))
+		return -EINVAL;
+	p = port_find(name);
+	if (p == NULL) {
+		snprintf(err, errlen, "no port named '%s'", name);
+		return -ENOENT;
+	}
+	*result = port_to_json(p, false);
+	return 0;
+}
+
+static const struct command port_commands[] = {
+	{ "port-add", cmd_port_add, "add a vhost-user or NIC port" },
+	{ "port-del", cmd_port_del, "remove a port that is in no relay" },
+	{ "port-list", cmd_port_list, "list ports with their state" },
+	{ "port-show", cmd_port_show, "show one port in detail" },
+};
+
+void port_ctl_register(void)
+{
+	commands_register(port_commands, RTE_DIM(port_commands));
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vhost-user ports: the VM side of a relay, served with DPDK's rte_vhost.
+ *
+ * Connection state is written by rte_vhost's thread (new_device,
+ * destroy_device, vring_state_changed) and read by workers:
+ *
+ *   new_device:     fill vid, queue count, features, then ready = 1 (release)
+ *   destroy_device: ready = 0, then rte_rcu_qsbr_synchronize(): when it
+ *                   returns no worker is still inside an enqueue/dequeue
+ *                   on the old vid, and rte_vhost may free the device.
+ *
+ * A worker loads `ready` with acquire before touching vid; everything it
+ * reads after that was written before ready was set.
+ *
+ * Lock order: rte_vhost's callbacks take vhost_registry_lock only to find
+ * the port by socket path, never ctl_lock, because the control thread
+ * holds ctl_lock while it calls rte_vhost_driver_unregister(), which may
+ * wait for (or itself run) those callbacks.
+ */
+#ifndef XVIO_VHOST_PORT_H
+#define XVIO_VHOST_PORT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define VHOST_MAX_QUEUE_PAIRS 8
+
+/* Virtqueue index of queue pair q, as the host sees it: the guest's RX
+ * ring is the host's enqueue side. */
+#define VHOST_GUEST_RXQ(q) ((uint16_t)((q) * 2))
+#define VHOST_GUEST_TXQ(q) ((uint16_t)((q) * 2 + 1))
+
+struct vhost_port {
+	/* Set at creation, never changed. */
+	char path[PATH_MAX];
+	bool client;               /* we connect to QEMU's socket */
+	unsigned int queue_pairs;  /* offered to the guest */
+	bool mrg_rxbuf;
+	bool packed_ring;
+	bool guest_offloads;       /* checksum/TSO negotiation allowed */
+	char owner[32];            /* socket owner (server mode), "" = keep */
+	char group[32];
+	unsigned int perm;         /* socket mode, 0 = keep */
+
+	/* Written by the vhost thread, read by workers and the control plane. */
+	int vid;
+	uint32_t ready;            /* 1 while a frontend is fully set up */
+	uint32_t rxq_enabled;      /* bit q: guest RX queue q is enabled */
+	uint32_t txq_enabled;      /* bit q: guest TX queue q is enabled */
+	uint16_t nr_queue_pairs;   /* negotiated */
+	uint64_t features;         /* negotiated virtio features */
+	uint16_t mtu;              /* from the frontend, 0 = not set */
+	uint64_t connects;
+	uint64_t disconnects;
+};
+
+struct port;
+
+/* Parse args into p->vhost and start serving/connecting. 0 or -errno. */
+int vhost_port_create(struct port *p, json_t *args, char *err, size_t errlen);
+void vhost_port_destroy(struct port *p);
+
+static inline bool vhost_port_is_ready(const struct vhost_port *vp)
+{
+	return __atomic_load_n(&vp->ready, __ATOMIC_ACQUIRE) != 0;
+}
+
+void vhost_port_describe(const struct port *p, json_t *obj, bool config_only);
+
+#endif

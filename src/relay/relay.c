@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "relay/relay.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+
+#include "common/xvio_log.h"
+#include "ctl/ctl_args.h"
+#include "port/port.h"
+#include "relay/placement.h"
+#include "relay/worker.h"
+
+/* A move must take at least this share of a core off the busiest
+ * worker, so measurement noise never shuffles relays around. */
+#define REBALANCE_MIN_GAIN_PERCENT 5
+
+static TAILQ_HEAD(, relay) relay_list = TAILQ_HEAD_INITIALIZER(relay_list);
+
+static const char *const dir_names[DIR__COUNT] = {
+	[DIR_VM_TO_NIC] = "vm-to-nic",
+	[DIR_NIC_TO_VM] = "nic-to-vm",
+};
+
+static const char *const drop_names[DROP__COUNT] = {
+	[DROP_VM_DOWN] = "vm_down",
+	[DROP_DEST_STALLED] = "dest_stalled",
+};
+
+const char *relay_dir_name(enum relay_dir_kind kind)
+{
+	return dir_names[kind];
+}
+
+const char *relay_drop_reason_name(enum relay_drop_reason reason)
+{
+	return drop_names[reason];
+}
+
+struct relay *relay_find(const char *name)
+{
+	struct relay *r;
+
+	TAILQ_FOREACH(r, &relay_list, next)
+		if (strcmp(r->name, name) == 0)
+			return r;
+	return NULL;
+}
+
+struct relay *relay_first(void)
+{
+	return TAILQ_FIRST(&relay_list);
+}
+
+struct relay *relay_next(struct relay *r)
+{
+	return TAILQ_NEXT(r, next);
+}
+
+/* Sum of the loads and direction counts per worker, for placement. */
+static void worker_loads(uint64_t *load, unsigned int *count)
+{
+	struct relay *r;
+
+	memset(load, 0, sizeof(*load) * worker_count());
+	memset(count, 0, sizeof(*count) * worker_count());
+	TAILQ_FOREACH(r, &relay_list, next) {
+		for (int k = 0; k < DIR__COUNT; k++) {
+			const struct relay_dir *d = &r->dir[k];
+
+			if (d->worker == NULL)
+				continue;
+			load[d->worker->index] += d->load;
+			count[d->worker->index]++;
+		}
+	}
+}
+
+static struct worker *least_loaded_worker(void)
+{
+	uint64_t load[XVIO_MAX_WORKERS];
+	unsigned int count[XVIO_MAX_WORKERS];
+
+	worker_loads(load, count);
+	return worker_get(placement_least_loaded(load, count, worker_count()));
+}
+
+static int dir_move(struct relay_dir *d, struct worker *to)
+{
+	int rc;
+
+	if (d->worker == to)
+		return 0;
+	if (d->worker != NULL) {
+		rc = worker_plan_remove(d->worker, d);
+		if (rc)
+			return rc;
+	}
+	return worker_plan_add(to, d);
+}
+
+static int find_dir(const char *name, int *kind, char *err, size_t errlen)
+{
+	for (int k = 0; k < DIR__COUNT; k++) {
+		if (strcmp(name, dir_names[k]) == 0) {
+			*kind = k;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "direction '%s' is not vm-to-nic or nic-to-vm", name);
+	return -EINVAL;
+}
+
+static struct worker *worker_for_cpu(unsigned int cpu, char *err, size_t errlen)
+{
+	struct worker *w = worker_by_cpu(cpu);
+	char list[256];
+	size_t off = 0;
+
+	if (w != NULL)
+		return w;
+	list[0] = '\0';
+	for (unsigned int i = 0; i < worker_count() && off < sizeof(list); i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%u",
+					i ? "," : "", worker_get(i)->cpu);
+	snprintf(err, errlen, "CPU %u runs no worker (worker CPUs: %s)", cpu, list);
+	return NULL;
+}
+
+static int lookup_pair(const char *vm_name, const char *nic_name, struct port **vm,
+		       struct port **nic, char *err, size_t errlen)
+{
+	*vm = port_find(vm_name);
+	*nic = port_find(nic_name);
+	if (*vm == NULL) {
+		snprintf(err, errlen, "no port named '%s'", vm_name);
+		return -ENOENT;
+	}
+	if (*nic == NULL) {
+		snprintf(err, errlen, "no port named '%s'", nic_name);
+		return -ENOENT;
+	}
+	if ((*vm)->type != PORT_VHOST) {
+		snprintf(err, errlen, "port '%s' is not a vhost-user port", vm_name);
+		return -EINVAL;
+	}
+	if ((*nic)->type != PORT_ETH) {
+		snprintf(err, errlen, "port '%s' is not a NIC (eth) port", nic_name);
+		return -EINVAL;
+	}
+	if ((*vm)->relay != NULL || (*nic)->relay != NULL) {
+		snprintf(err, errlen, "port '%s' is already in a relay",
+			 (*vm)->relay ? vm_name : nic_name);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int relay_add(json_t *args, char *err, size_t errlen)
+{
+	static const char *const allowed[] = {
+		"name", "vhost", "nic", "core", "vm-to-nic-core", "nic-to-vm-core", NULL
+	};
+	const char *name, *vm_name, *nic_name;
+	unsigned int cpus[DIR__COUNT], any;
+	struct worker *pin[DIR__COUNT] = { NULL, NULL };
+	struct port *vm, *nic;
+	struct relay *r;
+	int rc;
+
+	rc = args_check_keys(args, allowed, err, errlen);
+	rc = rc ?: args_get_str(args, "name", NULL, &name, err, errlen);
+	rc = rc ?: args_get_str(args, "vhost", NULL, &vm_name, err, errlen);
+	rc = rc ?: args_get_str(args, "nic", NULL, &nic_name, err, errlen);
+	rc = rc ?: args_get_uint(args, "core", false, ~0u, 0, 1023, &any, err, errlen);
+	rc = rc ?: args_get_uint(args, "vm-to-nic-core", false, any, 0, ~0u,
+				 &cpus[DIR_VM_TO_NIC], err, errlen);
+	rc = rc ?: args_get_uint(args, "nic-to-vm-core", false, any, 0, ~0u,
+				 &cpus[DIR_NIC_TO_VM], err, errlen);
+	if (rc)
+		return rc;
+	if (name[0] == '\0' || strlen(name) >= RELAY_NAME_MAX) {
+		snprintf(err, errlen, "relay name must be 1 to %d characters",
+			 RELAY_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (relay_find(name) != NULL) {
+		snprintf(err, errlen, "relay '%s' already exists", name);
+		return -EEXIST;
+	}
+	rc = lookup_pair(vm_name, nic_name, &vm, &nic, err, errlen);
+	if (rc)
+		return rc;
+	for (int k = 0; k < DIR__COUNT; k++) {
+		if (cpus[k] == ~0u)
+			continue;
+		pin[k] = worker_for_cpu(cpus[k], err, errlen);
+		if (pin[k] == NULL)
+			return -EINVAL;
+	}
+	r = rte_zmalloc("relay", sizeof(*r), RTE_CACHE_LINE_SIZE);
+	if (r == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->vm = vm;
+	r->nic = nic;
+	for (int k = 0; k < DIR__COUNT; k++) {
+		r->dir[k].relay = r;
+		r->dir[k].kind = (enum relay_dir_kind)k;
+		r->dir[k].vm = vm;
+		r->dir[k].nic = nic;
+		r->dir[k].pinned = pin[k] != NULL;
+	}
+	vm->relay = r;
+	nic->relay = r;
+	TAILQ_INSERT_TAIL(&relay_list, r, next);
+	for (int k = 0; k < DIR__COUNT; k++) {
+		struct worker *w = pin[k] ? pin[k] : least_loaded_worker();
+
+		rc = worker_plan_add(w, &r->dir[k]);
+		if (rc) {
+			relay_del(name, err, errlen);
+			snprintf(err, errlen, "out of memory");
+			return rc;
+		}
+	}
+	XVIO_LOG(INFO, "relay %s: %s <-> %s (CPU %u / %u)", r->name, vm->name, nic->name,
+		 r->dir[DIR_VM_TO_NIC].worker->cpu, r->dir[DIR_NIC_TO_VM].worker->cpu);
+	return 0;
+}
+
+static void relay_destroy(struct relay *r)
+{
+	for (int k = 0; k < DIR__COUNT; k++) {
+		struct relay_dir *d = &r->dir[k];
+
+		/* Each removal waits a grace period: afterwards no worker
+		 * holds a pointer to d. */
+		while (d->worker != NULL && worker_plan_remove(d->worker, d) != 0)
+			;
+		relay_dir_flush_held(d);
+	}
+	TAILQ_REMOVE(&relay_list, r, next);
+	r->vm->relay = NULL;
+	r->nic->relay = NULL;
+	XVIO_LOG(INFO, "relay %s removed", r->name);
+	rte_free(r);
+}
+
+int relay_del(const char *name, char *err, size_t errlen)
+{
+	struct relay *r = relay_find(name);
+
+	if (r == NULL) {
+		snprintf(err, errlen, "no relay named '%s'", name);
+		return -ENOENT;
+	}
+	relay_destroy(r);
+	return 0;
+}
+
+void relay_del_all(void)
+{
+	struct relay *r;
+
+	while ((r = TAILQ_FIRST(&relay_list)) != NULL)
+		relay_destroy(r);
+}
+
+int relay_pin(struct relay *r, const char *dir, unsigned int cpu,
+	      char *err, size_t errlen)
+{
+	struct worker *w = worker_for_cpu(cpu, err, errlen);
+	int kind, rc;
+
+	if (w == NULL)
+		return -EINVAL;
+	for (int k = 0; k < DIR__COUNT; k++) {
+		if (dir != NULL) {
+			rc = find_dir(dir, &kind, err, errlen);
+			if (rc)
+				return rc;
+			if (k != kind)
+				continue;
+		}
+		rc = dir_move(&r->dir[k], w);
+		if (rc) {
+			snprintf(err, errlen, "out of memory");
+			return rc;
+		}
+		r->dir[k].pinned = true;
+	}
+	return 0;
+}
+
+int relay_unpin(struct relay *r, const char *dir, char *err, size_t errlen)
+{
+	int kind, rc;
+
+	for (int k = 0; k < DIR__COUNT; k++) {
+		if (dir != NULL) {
+			rc = find_dir(dir, &kind, err, errlen);
+			if (rc)
+				return rc;
+			if (k != kind)
+				continue;
+		}
+		r->dir[k].pinned = false;
+	}
+	return 0;
+}
+
+static json_t *dir_to_json(const struct relay_dir *d)
+{
+	const struct relay_dir_stats *s = &d->stats;
+	json_t *drops = json_object();
+	json_t *obj;
+
+	for (int i = 0; i < DROP__COUNT; i++)
+		json_object_set_new(drops, drop_names[i],
+				    json_integer((json_int_t)s->drops[i]));
+	obj = json_pack("{s:s, s:i, s:b, s:I, s:I, s:I, s:I, s:I, s:i, s:o}",
+			"direction", dir_names[d->kind],
+			"cpu", d->worker ? (int)d->worker->cpu : -1,
+			"pinned", d->pinned,
+			"packets", (json_int_t)s->packets,
+			"bytes", (json_int_t)s->bytes,
+			"busy_cycles", (json_int_t)s->busy_cycles,
+			"retries", (json_int_t)s->retries,
+			"load_cycles_per_s", (json_int_t)d->load,
+			"held", (int)d->held_n,
+			"drops", drops);
+	json_object_set_new(obj, "cycles_per_packet",
+			    json_real(s->packets ? (double)s->busy_cycles / (double)s->packets : 0.0));
+	return obj;
+}
+
+json_t *relay_to_json(const struct relay *r, bool config_only)
+{
+	json_t *obj = json_pack("{s:s, s:s, s:s}", "name", r->name,
+				"vhost", r->vm->name, "nic", r->nic->name);
+
+	for (int k = 0; k < DIR__COUNT; k++) {
+		char key[32];
+
+		if (r->dir[k].pinned && r->dir[k].worker) {
+			snprintf(key, sizeof(key), "%s-core", dir_names[k]);
+			json_object_set_new(obj, key, json_integer(r->dir[k].worker->cpu));
+		}
+	}
+	if (!config_only) {
+		json_t *dirs = json_array();
+
+		for (int k = 0; k < DIR__COUNT; k++)
+			json_array_append_new(dirs, dir_to_json(&r->dir[k]));
+		json_object_set_new(obj, "directions", dirs);
+	}
+	return obj;
+}
+
+unsigned int relay_rebalance(uint64_t interval_cycles, bool move)
+{
+	struct placement_item items[2 * 1024];
+	struct relay_dir *dirs[RTE_DIM(items)];
+	unsigned int n = 0, moved = 0;
+	uint64_t hz = rte_get_tsc_hz();
+	struct relay *r;
+
+	TAILQ_FOREACH(r, &relay_list, next) {
+		for (int k = 0; k < DIR__COUNT; k++) {
+			struct relay_dir *d = &r->dir[k];
+			uint64_t busy = __atomic_load_n(&d->stats.busy_cycles, __ATOMIC_RELAXED);
+
+			/* interval 0: decide on the last sample, take no new one */
+			if (interval_cycles) {
+				d->load = (uint64_t)((double)(busy - d->load_last_busy) *
+						     (double)hz / (double)interval_cycles);
+				d->load_last_busy = busy;
+			}
+			if (d->worker == NULL || n == RTE_DIM(items))
+				continue;
+			items[n] = (struct placement_item){
+				.load = d->load, .worker = d->worker->index, .pinned = d->pinned,
+			};
+			dirs[n++] = d;
+		}
+	}
+	if (!move || worker_count() < 2)
+		return 0;
+	placement_rebalance(items, n, worker_count(), hz * REBALANCE_MIN_GAIN_PERCENT / 100);
+	for (unsigned int i = 0; i < n; i++) {
+		struct worker *to = worker_get(items[i].worker);
+
+		if (to == dirs[i]->worker)
+			continue;
+		XVIO_LOG(INFO, "rebalance: relay %s %s from CPU %u to CPU %u",
+			 dirs[i]->relay->name, dir_names[dirs[i]->kind],
+			 dirs[i]->worker->cpu, to->cpu);
+		if (dir_move(dirs[i], to) == 0)
+			moved++;
+	}
+	return moved;
+}

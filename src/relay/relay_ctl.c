@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control commands for relays and worker cores: relay-add/del/list/show,
+ * relay-pin/unpin, core-list, rebalance, stats; and the periodic load
+ * sampling that drives automatic rebalancing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+
+#include "ctl/ctl_args.h"
+#include "daemon/commands.h"
+#include "port/port.h"
+#include "relay/relay.h"
+#include "relay/relay_ctl.h"
+#include "relay/worker.h"
+
+static bool auto_rebalance = true;
+
+/* Worker counters at the last sample, and the busy share since. */
+static struct {
+	uint64_t busy, idle;
+	double busy_percent;
+} worker_sample[XVIO_MAX_WORKERS];
+
+void relay_ctl_set_auto_rebalance(bool on)
+{
+	auto_rebalance = on;
+}
+
+bool relay_ctl_auto_rebalance(void)
+{
+	return auto_rebalance;
+}
+
+void relay_ctl_tick(uint64_t interval_cycles)
+{
+	for (unsigned int i = 0; i < worker_count(); i++) {
+		const struct worker_stats *s = &worker_get(i)->stats;
+		uint64_t busy = __atomic_load_n(&s->busy_cycles, __ATOMIC_RELAXED);
+		uint64_t idle = __atomic_load_n(&s->idle_cycles, __ATOMIC_RELAXED);
+		uint64_t db = busy - worker_sample[i].busy, di = idle - worker_sample[i].idle;
+
+		worker_sample[i].busy_percent = db + di ? 100.0 * (double)db / (double)(db + di) : 0;
+		worker_sample[i].busy = busy;
+		worker_sample[i].idle = idle;
+	}
+	relay_rebalance(interval_cycles, auto_rebalance);
+}
+
+static int get_relay(json_t *args, const char *const *allowed, struct relay **r,
+		     char *err, size_t errlen)
+{
+	const char *name;
+
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "name", NULL, &name, err, errlen))
+		return -EINVAL;
+	*r = relay_find(name);
+	if (*r == NULL) {
+		snprintf(err, errlen, "no relay named '%s'", name);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int cmd_relay_add(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	int rc = relay_add(args, err, errlen);
+
+	if (rc == 0)
+		*result = relay_to_json(relay_find(json_string_value(json_object_get(args, "name"))),
+					false);
+	return rc;
+}
+
+static int cmd_relay_del(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "name", NULL };
+	struct relay *r;
+	int rc;
+
+	(void)result;
+	rc = get_relay(args, allowed, &r, err, errlen);
+	return rc ?: relay_del(r->name, err, errlen);
+}
+
+static json_t *relays_json(void)
+{
+	json_t *arr = json_array();
+
+	for (struct relay *r = relay_first(); r != NULL; r = relay_next(r))
+		json_array_append_new(arr, relay_to_json(r, false));
+	return arr;
+}
+
+static int cmd_relay_list(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { NULL };
+
+	if (args_check_keys(args, allowed, err, errlen))
+		return -EINVAL;
+	*result = relays_json();
+	return 0;
+}
+
+static int cmd_relay_show(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "name", NULL };
+	struct relay *r;
+	int rc = get_relay(args, allowed, &r, err, errlen);
+
+	if (rc == 0)
+		*result = relay_to_json(r, false);
+	return rc;
+}
+
+static int cmd_relay_pin(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "name", "direction", "cpu", NULL };
+	const char *dir;
+	unsigned int cpu;
+	struct relay *r;
+	int rc;
+
+	rc = get_relay(args, allowed, &r, err, errlen);
+	rc = rc ?: args_get_uint(args, "cpu", true, 0, 0, 1023, &cpu, err, errlen);
+	rc = rc ?: args_get_str(args, "direction", "", &dir, err, errlen);
+	rc = rc ?: relay_pin(r, dir[0] ? dir : NULL, cpu, err, errlen);
+	if (rc == 0)
+		*result = relay_to_json(r, false);
+	return rc;
+}
+
+static int cmd_relay_unpin(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "name", "direction", NULL };
+	const char *dir;
+	struct relay *r;
+	int rc;
+
+	rc = get_relay(args, allowed, &r, err, errlen);
+	rc = rc ?: args_get_str(args, "direction", "", &dir, err, errlen);
+	rc = rc ?: relay_unpin(r, dir[0] ? dir : NULL, err, errlen);
+	if (rc == 0)
+		*result = relay_to_json(r, false);
+	return rc;
+}
+
+static json_t *cores_json(void)
+{
+	json_t *arr = json_array();
+
+	for (unsigned int i = 0; i < worker_count(); i++) {
+		const struct worker *w = worker_get(i);
+		const struct worker_stats *s = &w->stats;
+		json_t *dirs = json_array();
+		json_t *obj;
+
+		for (unsigned int k = 0; k < w->plan->n; k++) {
+			const struct relay_dir *d = w->plan->dirs[k];
+
+			json_array_append_new(dirs, json_sprintf("%s/%s", d->relay->name,
+								 relay_dir_name(d->kind)));
+		}
+		obj = json_pack("{s:i, s:i, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:o}",
+				"cpu", (int)w->cpu, "lcore", (int)w->lcore_id,
+				"mode", w->busy_poll ? "busy-poll" : "adaptive",
+				"busy_percent", worker_sample[i].busy_percent,
+				"loops", (json_int_t)s->loops,
+				"packets", (json_int_t)s->packets,
+				"busy_cycles", (json_int_t)s->busy_cycles,
+				"idle_cycles", (json_int_t)s->idle_cycles,
+				"sleeps", (json_int_t)s->sleeps,
+				"directions", dirs);
+		json_object_set_new(obj, "cycles_per_packet",
+			json_real(s->packets ? (double)s->busy_cycles / (double)s->packets : 0.0));
+		json_array_append_new(arr, obj);
+	}
+	return arr;
+}
+
+static int cmd_core_list(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { NULL };
+
+	if (args_check_keys(args, allowed, err, errlen))
+		return -EINVAL;
+	*result = cores_json();
+	return 0;
+}
+
+static int cmd_rebalance(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "mode", NULL };
+	const char *mode;
+	unsigned int moved = 0;
+
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "mode", "", &mode, err, errlen))
+		return -EINVAL;
+	if (strcmp(mode, "on") == 0) {
+		auto_rebalance = true;
+	} else if (strcmp(mode, "off") == 0) {
+		auto_rebalance = false;
+	} else if (strcmp(mode, "now") == 0) {
+		/* Use the loads of the last sample; don't resample. */
+		moved = relay_rebalance(0, true);
+	} else if (mode[0] != '\0') {
+		snprintf(err, errlen, "rebalance mode '%s' is not on, off or now", mode);
+		return -EINVAL;
+	}
+	*result = json_pack("{s:b, s:i}", "auto", auto_rebalance, "moved", (int)moved);
+	return 0;
+}
+
+static int cmd_stats(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { NULL };
+	json_t *ports = json_array();
+
+	if (args_check_keys(args, allowed, err, errlen)) {
+		json_decref(ports);
+		return -EINVAL;
+	}
+	for (struct port *p = port_first(); p != NULL; p = port_next(p))
+		json_array_append_new(ports, port_to_json(p, false));
+	*result = json_pack("{s:I, s:o, s:o, s:o}",
+			    "tsc_hz", (json_int_t)rte_get_tsc_hz(),
+			    "cores", cores_json(), "relays", relays_json(), "ports", ports);
+	return 0;
+}
+
+static const struct command relay_commands[] = {
+	{ "relay-add", cmd_relay_add, "pair a vhost-user port with a NIC port" },
+	{ "relay-del", cmd_relay_del, "remove a relay (its ports stay)" },
+	{ "relay-list", cmd_relay_list, "list relays with per-direction counters" },
+	{ "relay-show", cmd_relay_show, "show one relay" },
+	{ "relay-pin", cmd_relay_pin, "run a relay (or one direction) on a given CPU" },
+	{ "relay-unpin", cmd_relay_unpin, "let the rebalancer place a relay again" },
+	{ "core-list", cmd_core_list, "worker cores: load and assignments" },
+	{ "rebalance", cmd_rebalance, "automatic rebalancing on/off, or rebalance now" },
+	{ "stats", cmd_stats, "all counters: cores, relays, ports" },
+};
+
+void relay_ctl_register(void)
+{
+	commands_register(relay_commands, RTE_DIM(relay_commands));
+}
