@@ -253,21 +253,16 @@ static void need(int argc, int min, int max, const char *what)
 		die(2, "%s: unexpected argument (see xvioctl --help)", what);
 }
 
-/* Copy key=value words into args; returns the first word without '='
- * (or NULL) in *positional. */
-static void keyvals(json_t *args, int argc, char **argv, const char **positional)
+/* Copy KEY=VALUE words into args. */
+static void keyvals(json_t *args, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 
-		if (eq == NULL || eq == argv[i]) {
-			if (positional != NULL && *positional == NULL) {
-				*positional = argv[i];
-				continue;
-			}
+		if (eq == NULL || eq == argv[i])
 			die(2, "'%s' is not KEY=VALUE", argv[i]);
-		}
-		json_object_set_new(args, (*eq = '\0', argv[i]), json_string(eq + 1));
+		*eq = '\0';
+		json_object_set_new(args, argv[i], json_string(eq + 1));
 	}
 }
 
@@ -291,13 +286,22 @@ static int cmd_port(int argc, char **argv)
 		json_t *args = json_object();
 		const char *endpoint = NULL;
 
+		const char *key;
+		int first = 3;
+
 		need(argc, 3, -1, "port add");
 		json_object_set_new(args, "name", json_string(argv[1]));
 		json_object_set_new(args, "type", json_string(argv[2]));
-		keyvals(args, argc - 3, argv + 3, &endpoint);
+		/* The word after TYPE is the socket path or device string, which
+		 * may itself contain '=' (net_tap0,iface=x). */
+		key = strcmp(argv[2], "eth") ? "path" : "device";
+		if (argc > 3 && strncmp(argv[3], key, strlen(key)) != 0) {
+			endpoint = argv[3];
+			first = 4;
+		}
+		keyvals(args, argc - first, argv + first);
 		if (endpoint != NULL)
-			json_object_set_new(args, strcmp(argv[2], "eth") ? "path" : "device",
-					    json_string(endpoint));
+			json_object_set_new(args, key, json_string(endpoint));
 		show(call("port-add", args), NULL);
 	} else if (!strcmp(argv[0], "del")) {
 		need(argc, 2, 2, "port del");
@@ -323,7 +327,7 @@ static int cmd_relay(int argc, char **argv)
 		need(argc, 4, -1, "relay add");
 		args = json_pack("{s:s, s:s, s:s}", "name", argv[1], "vhost", argv[2],
 				 "nic", argv[3]);
-		keyvals(args, argc - 4, argv + 4, NULL);
+		keyvals(args, argc - 4, argv + 4);
 		show(call("relay-add", args), NULL);
 	} else if (!strcmp(argv[0], "del")) {
 		need(argc, 2, 2, "relay del");
