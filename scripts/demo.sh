@@ -66,6 +66,7 @@ done
 $CTL port list
 
 echo
+ip netns exec xdemo-wire ping -c 1 -W 10 10.99.0.2 >/dev/null || true  # ARP, and the VM finishing start-up
 echo "== ping from the wire to the VM"
 ip netns exec xdemo-wire ping -c 10 -i 0.1 10.99.0.2
 

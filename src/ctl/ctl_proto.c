@@ -153,12 +153,32 @@ json_t *ctl_reply_ok(json_t *result_steal)
 json_t *ctl_reply_error(const char *fmt, ...)
 {
 	char text[512];
+	json_t *jtext;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return json_pack("{s:b, s:s}", "ok", 0, "error", text);
+	/* A JSON string must be UTF-8, or there is no reply at all. Don't
+	 * leave half a character where the text was cut ... */
+	if (n >= (int)sizeof(text)) {
+		size_t i = strlen(text);
+
+		while (i > 0 && ((unsigned char)text[i - 1] & 0xc0) == 0x80)
+			i--;
+		if (i > 0 && (unsigned char)text[i - 1] >= 0xc0)
+			text[i - 1] = '\0';
+	}
+	jtext = json_string(text);
+	if (jtext == NULL) {
+		/* ... and mask bytes that were never UTF-8 (file names). */
+		for (char *p = text; *p != '\0'; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+		jtext = json_string(text);
+	}
+	return json_pack("{s:b, s:o}", "ok", 0, "error", jtext);
 }
 
 int ctl_request_parse(json_t *req, const char **cmd, json_t **args,

@@ -129,8 +129,8 @@ int options_parse_cpulist(const char *list, unsigned int *cpus, unsigned int max
 				return -EINVAL;
 			cpus[n++] = (unsigned int)c;
 		}
-		if (*end == ',')
-			end++;
+		if (*end == ',' && end[1] != '\0')
+			end++; /* "1," is an empty element, not a list of one */
 		else if (*end != '\0')
 			return -EINVAL;
 		p = end;
@@ -162,7 +162,7 @@ static void options_defaults(struct xviod_options *opts)
 int options_parse(int argc, char **argv, struct xviod_options *opts,
 		  char *err, size_t errlen)
 {
-	int c, rc;
+	int c, rc, next = 1; /* argv index after the last option seen */
 
 	options_defaults(opts);
 	optind = 0; /* glibc: 0 fully restarts the scanner */
@@ -236,8 +236,11 @@ int options_parse(int argc, char **argv, struct xviod_options *opts,
 		default:
 			return fail(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
 		}
+		next = optind;
 	}
-	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
+	/* getopt stopped either at a non-option or just past a "--" it
+	 * consumed; argv[optind - 1] alone can't tell: "-f -- x" */
+	if (optind < argc && optind == next)
 		return fail(err, errlen, "unexpected argument '%s' (EAL arguments go after --)", argv[optind]);
 	opts->eal_argc = argc - optind;
 	opts->eal_argv = argv + optind;

@@ -160,7 +160,9 @@ int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	if (device_name(device, bus, name, sizeof(name)) != 0) {
-		snprintf(err, errlen, "bad device string '%s'", device);
+		snprintf(err, errlen,
+			 "bad device string '%s': no DPDK bus or driver knows that name (want a PCI address or e.g. net_tap0,iface=NAME)",
+			 device);
 		return -EINVAL;
 	}
 	if (rte_eth_dev_get_port_by_name(name, &existing) == 0) {
