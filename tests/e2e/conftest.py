@@ -30,5 +30,5 @@ def xviod(workdir):
     rc = d.stop()
     assert rc == 0, f"xviod did not exit cleanly ({rc}); log {d.log}"
     assert not d.sock.exists(), "control socket left behind"
-    leftovers = [p.name for p in workdir.glob("*.sock")]
+    leftovers = [p.name for p in workdir.glob("vm*.sock")]
     assert not leftovers, f"vhost sockets left behind: {leftovers}"

@@ -124,7 +124,7 @@ class Testpmd:
         for v in vdevs:
             args += ["--vdev", v]
         args += ["--", "-i", f"--forward-mode={fwd}", f"--total-num-mbufs={mbufs}",
-                 f"--rxq={rxq}", f"--txq={txq}", "--no-lsc-interrupt"] + list(extra_args)
+                 f"--rxq={rxq}", f"--txq={txq}"] + list(extra_args)
         self.logf = open(self.log, "w")
         self.proc = subprocess.Popen(["stdbuf", "-oL"] + args, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

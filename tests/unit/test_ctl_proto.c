@@ -362,8 +362,13 @@ static void recv_handles_message_larger_than_a_read(void **state)
 	/* The socket may buffer less than the message: send from a child. */
 	pid = fork();
 	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(ctl_send(pair[0], msg) == 0 ? 0 : 1);
+	if (pid == 0) {
+		int rc = ctl_send(pair[0], msg);
+
+		json_decref(msg);
+		free(big);
+		_exit(rc == 0 ? 0 : 1);
+	}
 	assert_int_equal(ctl_recv(pair[1], &reader, &got), 1);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);

@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Turn a relay benchmark's raw JSON into a Markdown table and a PNG plot.
+
+    bench/lib/report.py bench/results/relay-DATE.json   (re-render a run)
+"""
+import json
+import statistics
+import sys
+from pathlib import Path
+
+CONTENDERS = ("xviod", "limit")
+
+
+def one_line(e):
+    """A progress line for one measurement."""
+    key = " ".join(f"{k}={e[k]}" for k in ("contender", "size", "relays", "rep") if k in e)
+    if "error" in e:
+        return f"{key}: ERROR {e['error']}"
+    if "cpu_percent" in e:
+        return f"{key}: idle CPU {e['cpu_percent']:.1f}%"
+    cpp = e["cycles_per_packet"]
+    return (f"{key}: {e['mpps']:.2f} Mpps, {cpp:.0f} cycles/pkt" if cpp else
+            f"{key}: {e['mpps']:.2f} Mpps") + \
+        f" (generator {e['generator']['mpps']:.2f} Mpps, {e['generator']['cycles_per_packet'] or 0:.0f} c/p)"
+
+
+def summarize(runs):
+    """{(size, relays, contender): {mpps: [..], cpp: [..], gen_cpp: [..]}}"""
+    groups = {}
+    for r in runs:
+        if "error" in r:
+            continue
+        g = groups.setdefault((r["size"], r["relays"], r["contender"]),
+                              {"mpps": [], "cpp": [], "gen_cpp": [], "foreign": 0})
+        g["mpps"].append(r["mpps"])
+        if r["cycles_per_packet"]:
+            g["cpp"].append(r["cycles_per_packet"])
+        if r["generator"]["cycles_per_packet"]:
+            g["gen_cpp"].append(r["generator"]["cycles_per_packet"])
+        g["foreign"] += bool(r.get("foreign"))
+    return groups
+
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def fmt(x, nd=2):
+    return "–" if x != x else f"{x:.{nd}f}"
+
+
+def table(data):
+    groups = summarize(data["runs"])
+    rows = ["| size | relays | xviod Mpps med / best | xviod c/p med / best "
+            "| limit Mpps med / best | limit c/p med / best | xviod / limit (best) "
+            "| generator c/p med (xviod, limit) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, n in sorted({(s, n) for s, n, _ in groups}):
+        x = groups.get((size, n, "xviod"), {"mpps": [], "cpp": [], "gen_cpp": []})
+        l = groups.get((size, n, "limit"), {"mpps": [], "cpp": [], "gen_cpp": []})
+        ratio = max(x["mpps"]) / max(l["mpps"]) if x["mpps"] and l["mpps"] else float("nan")
+        rows.append(
+            f"| {size} B | {n} | {fmt(med(x['mpps']))} / {fmt(max(x['mpps'], default=float('nan')))} "
+            f"| {fmt(med(x['cpp']), 0)} / {fmt(min(x['cpp'], default=float('nan')), 0)} "
+            f"| {fmt(med(l['mpps']))} / {fmt(max(l['mpps'], default=float('nan')))} "
+            f"| {fmt(med(l['cpp']), 0)} / {fmt(min(l['cpp'], default=float('nan')), 0)} "
+            f"| {fmt(ratio)} | {fmt(med(x['gen_cpp']), 0)}, {fmt(med(l['gen_cpp']), 0)} |")
+    return "\n".join(rows)
+
+
+def idle_table(data):
+    rows = ["| relays | contender | CPU use (% of one CPU) |", "|---:|---|---:|"]
+    for e in data["idle"]:
+        val = f"ERROR {e['error']}" if "error" in e else f"{e['cpu_percent']:.1f}"
+        rows.append(f"| {e['relays']} | {e['contender']} | {val} |")
+    return "\n".join(rows)
+
+
+def markdown(data, png_name):
+    c = data["conditions"]
+    tsc = next((r["tsc_hz"] for r in data["runs"] if "tsc_hz" in r), None)
+    errors = [r for r in data["runs"] + data["idle"] if "error" in r]
+    foreign = [r for r in data["runs"] + data["idle"] if r.get("foreign")]
+    lines = [
+        f"# Express relay: xviod vs the limit — {c['date']}", "",
+        "| condition | value |", "|---|---|",
+        f"| date | {c['date']} |",
+        f"| CPU | {c['cpu']}; TSC {tsc / 1e6:.0f} MHz |" if tsc else f"| CPU | {c['cpu']} |",
+        f"| kernel | {c['kernel']} |",
+        f"| DPDK | {c['dpdk']} |",
+        f"| xviod | {c['xviod']} |",
+        f"| packet sizes | {', '.join(f'{s} B' for s in c['sizes'])} (testpmd --txpkts) |",
+        f"| relays on one worker core | {', '.join(map(str, c['relays']))} requested |",
+        f"| reps | {c['reps']}, xviod and limit interleaved, order alternating |",
+        f"| window | {c['window_s']:g} s after {c['warmup_s']:g} s warm-up; "
+        f"loop started with {c['bursts']} x 32 packets per generator port |",
+        f"| CPUs | generator on CPU {c['generator_cpu']}, contender worker on CPU {c['worker_cpu']} |",
+        "",
+        "## Throughput (both directions summed)", "",
+        "xviod: packets and busy cycles of its worker core (xvioctl stats); limit: "
+        "testpmd `io` between net_vhost ports, `--record-core-cycles`. "
+        "Median / best over the reps; c/p best is the lowest. "
+        "The generator column shows whether the generator was the bottleneck "
+        f"(its core has {tsc / 1e6 if tsc else 0:.0f} M cycles per second).", "",
+        table(data), "",
+        f"![plot]({png_name})", "",
+        "## Idle", "",
+        "Relays up, generator connected, no traffic; utime+stime of the process from "
+        "/proc over the idle window.", "",
+        idle_table(data), "",
+    ]
+    for s in data["skipped"]:
+        lines.append(f"- {s['relays']} relays not measured: {s['reason']}.")
+    if errors:
+        lines.append(f"- {len(errors)} measurement(s) failed; see the raw JSON (`error`).")
+    if foreign:
+        lines.append(f"- {len(foreign)} measurement(s) ran while another DPDK process was on "
+                     "the machine (`foreign` in the raw JSON): treat them as noisier.")
+    return "\n".join(lines) + "\n"
+
+
+def plot(data, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = summarize(data["runs"])
+    sizes = sorted({s for s, _, _ in groups})
+    relays = sorted({n for _, n, _ in groups})
+    if not sizes:
+        return
+    fig, axes = plt.subplots(2, len(sizes), figsize=(5.5 * len(sizes), 7), squeeze=False)
+    colors = {"xviod": "tab:blue", "limit": "tab:gray"}
+    for col, size in enumerate(sizes):
+        for row, (metric, label, best) in enumerate((("mpps", "Mpps (both directions)", max),
+                                                     ("cpp", "cycles / packet", min))):
+            ax = axes[row][col]
+            for k, c in enumerate(CONTENDERS):
+                for i, n in enumerate(relays):
+                    vals = groups.get((size, n, c), {}).get(metric, [])
+                    if not vals:
+                        continue
+                    x = i + (k - 0.5) * 0.38
+                    ax.bar(x, best(vals), 0.36, color=colors[c],
+                           label=f"{c} (bar: best, dots: reps)" if i == 0 else None)
+                    ax.scatter([x] * len(vals), vals, color="black", s=8, zorder=3)
+            ax.set_xticks(range(len(relays)), [str(n) for n in relays])
+            ax.set_xlabel("relays on one worker core")
+            ax.set_ylabel(label)
+            ax.set_title(f"{size} B packets")
+            ax.grid(axis="y", alpha=0.3)
+            if row == 0 and col == 0:
+                ax.legend(fontsize=8)
+    fig.suptitle(f"xviod express relay vs testpmd vhost io limit — {data['conditions']['date']}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write(raw):
+    raw = Path(raw)
+    data = json.loads(raw.read_text())
+    png, md = raw.with_suffix(".png"), raw.with_suffix(".md")
+    plot(data, png)
+    md.write_text(markdown(data, png.name))
+    return md, png
+
+
+if __name__ == "__main__":
+    for f in sys.argv[1:]:
+        print(*write(f))

@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""One measurement of the express-relay loop.
+
+    generator testpmd (CPU 0)                  contender (CPU 1)
+    virtio-user vmI  <---- vhost-user ---->  xviod relay rI: vhost vmI <-> net_vhost nicI
+    virtio-user nicI <---- vhost-user ---->      or the limit: testpmd io, net_vhost x2
+
+The generator forwards `io` between its ports 2I and 2I+1 (vmI, nicI), so
+the packets it sends with `start tx_first` loop through the contender in
+both directions for as long as the run lasts.
+"""
+import os
+import shutil
+import time
+
+from procs import Testpmd, Xviod, cpu_seconds, wait_for
+
+GEN_CPU, WORKER_CPU = 0, 1
+MAX_ETHPORTS = 32  # RTE_MAX_ETHPORTS of Debian's DPDK 22.11
+
+
+def max_relays():
+    """Relays one generator (2 virtio-user ethdevs per relay) can drive."""
+    try:
+        with open("/usr/include/x86_64-linux-gnu/dpdk/rte_build_config.h") as f:
+            for line in f:
+                if line.startswith("#define RTE_MAX_ETHPORTS"):
+                    return int(line.split()[2]) // 2
+    except OSError:
+        pass
+    return MAX_ETHPORTS // 2
+
+
+def mbufs_for(n_relays):
+    # Each port's virtio rings hold up to 2 x 256 buffers, plus the bursts
+    # looping through and the per-lcore mempool caches.
+    return 2 * n_relays * 640 + 8192
+
+
+class XviodTarget:
+    """xviod: Mpps and cycles/packet from its worker core's own counters."""
+    name = "xviod"
+
+    def __init__(self, workdir, n_relays, tag):
+        self.x = Xviod(workdir, n_relays, WORKER_CPU, f"{tag}-x")
+        self.pid = self.x.proc.pid
+
+    def begin(self):
+        self.a = self.x.counters()
+
+    def end(self):
+        b = self.x.counters()
+        a = self.a
+        dt = b["t"] - a["t"]
+        pkts = b["packets"] - a["packets"]
+        return {"seconds": dt, "packets": pkts, "tsc_hz": b["tsc_hz"],
+                "mpps": pkts / dt / 1e6,
+                "cycles_per_packet": (b["busy_cycles"] - a["busy_cycles"]) / pkts if pkts else None,
+                "busy_share": (b["busy_cycles"] - a["busy_cycles"]) / (b["tsc_hz"] * dt),
+                "drops": b["drops"] - a["drops"]}
+
+    def stop(self):
+        self.x.stop()
+
+
+class LimitTarget:
+    """testpmd io between net_vhost ports: DPDK's vhost PMD, zero processing."""
+    name = "limit"
+
+    def __init__(self, workdir, n_relays, tag):
+        vdevs = [f"net_vhost{2 * i + k},iface={workdir}/{side}{i}.sock,queues=1"
+                 for i in range(n_relays) for k, side in enumerate(("vm", "nic"))]
+        self.t = Testpmd(workdir, f"{tag}-limit", vdevs, f"0@{GEN_CPU},1@{WORKER_CPU}",
+                         mbufs_for(n_relays))
+        self.pid = self.t.proc.pid
+        self.t.cmd("start")
+
+    def begin(self):
+        self.t.cmd("clear fwd stats all")
+        self.t0 = time.monotonic()
+
+    def end(self):
+        s = self.t.fwd_stats()
+        dt = s["t"] - self.t0
+        return {"seconds": dt, "packets": s["tx"], "mpps": s["tx"] / dt / 1e6,
+                "cycles_per_packet": s["cycles_per_packet"],
+                "drops": s["tx_dropped"] + s["rx_dropped"]}
+
+    def stop(self):
+        self.t.stop()
+
+
+TARGETS = {"xviod": XviodTarget, "limit": LimitTarget}
+
+
+def start_generator(workdir, n_relays, size, tag):
+    vdevs = [f"net_virtio_user{2 * i + k},path={workdir}/{side}{i}.sock,queues=1"
+             for i in range(n_relays) for k, side in enumerate(("vm", "nic"))]
+    gen = Testpmd(workdir, f"{tag}-gen", vdevs, f"0@{GEN_CPU},1@{GEN_CPU}",
+                  mbufs_for(n_relays), [f"--txpkts={size}"])
+    wait_for(gen.links_up, "generator links up", timeout=30, interval=0.5)
+    return gen
+
+
+def measure(workdir, contender, n_relays, size, opts, tag):
+    """Start contender and generator, loop traffic, read one window."""
+    os.makedirs(workdir, exist_ok=True)
+    target = gen = None
+    try:
+        target = TARGETS[contender](workdir, n_relays, tag)
+        gen = start_generator(workdir, n_relays, size, tag)
+        gen.cmd(f"start tx_first {opts.bursts}")
+        time.sleep(opts.warmup)
+        target.begin()
+        gen.cmd("clear fwd stats all")
+        g0 = time.monotonic()
+        time.sleep(opts.window)
+        result = target.end()
+        g = gen.fwd_stats()
+        result["generator"] = {"mpps": g["rx"] / (g["t"] - g0) / 1e6,
+                               "cycles_per_packet": g["cycles_per_packet"]}
+        return result
+    finally:
+        for p in (gen, target):
+            if p is not None:
+                p.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure_idle(workdir, contender, n_relays, seconds, tag):
+    """CPU use of the contender with relays up, the generator connected and
+    silent: utime+stime from /proc over `seconds`, as % of one CPU."""
+    os.makedirs(workdir, exist_ok=True)
+    target = gen = None
+    try:
+        target = TARGETS[contender](workdir, n_relays, tag)
+        gen = start_generator(workdir, n_relays, 64, tag)
+        time.sleep(1)
+        c0, t0 = cpu_seconds(target.pid), time.monotonic()
+        time.sleep(seconds)
+        c1, t1 = cpu_seconds(target.pid), time.monotonic()
+        return {"cpu_percent": 100 * (c1 - c0) / (t1 - t0), "seconds": t1 - t0}
+    finally:
+        for p in (gen, target):
+            if p is not None:
+                p.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
