@@ -61,6 +61,24 @@ def wait_for(cond, what, timeout=60.0, interval=0.05):
     return value
 
 
+def involuntary_switches(pid):
+    """Times any thread of pid was preempted: another task wanted its CPU."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/status") as f:
+            total += sum(int(l.split()[1]) for l in f
+                         if l.startswith("nonvoluntary_ctxt_switches"))
+    return total
+
+
+def steal_ticks():
+    """Per-CPU steal time (ticks) from /proc/stat: the hypervisor ran
+    someone else on our vCPU."""
+    with open("/proc/stat") as f:
+        return {l.split()[0]: int(l.split()[8]) for l in f
+                if l.startswith("cpu") and l[3].isdigit()}
+
+
 def cpu_seconds(pid):
     """utime + stime of a process, in seconds (/proc/PID/stat fields 14, 15)."""
     with open(f"/proc/{pid}/stat") as f:
@@ -136,6 +154,7 @@ class Testpmd:
         for v in vdevs:
             args += ["--vdev", v]
         args += ["--", "-i", "--forward-mode=io", "--nb-cores=1", "--no-lsc-interrupt",
+                 "--disable-link-check",
                  "--record-core-cycles", f"--total-num-mbufs={mbufs}", *extra]
         self.proc = _spawn(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, bufsize=0)

@@ -13,7 +13,8 @@ import os
 import shutil
 import time
 
-from procs import Testpmd, Xviod, cpu_seconds, wait_for
+from procs import (Testpmd, Xviod, cpu_seconds, involuntary_switches, steal_ticks,
+                   wait_for)
 
 GEN_CPU, WORKER_CPU = 0, 1
 MAX_ETHPORTS = 32  # RTE_MAX_ETHPORTS of Debian's DPDK 22.11
@@ -102,6 +103,16 @@ def start_generator(workdir, n_relays, size, tag):
     return gen
 
 
+def noise(target, gen):
+    """What else took our CPUs: preemptions of our processes, and the
+    hypervisor's steal time per CPU (turned into % by measure)."""
+    sample = {"t": time.monotonic(),
+              "preempted_contender": involuntary_switches(target.pid),
+              "preempted_generator": involuntary_switches(gen.proc.pid)}
+    sample.update({f"steal_{cpu}": v for cpu, v in steal_ticks().items()})
+    return sample
+
+
 def measure(workdir, contender, n_relays, size, opts, tag):
     """Start contender and generator, loop traffic, read one window."""
     os.makedirs(workdir, exist_ok=True)
@@ -111,14 +122,20 @@ def measure(workdir, contender, n_relays, size, opts, tag):
         gen = start_generator(workdir, n_relays, size, tag)
         gen.cmd(f"start tx_first {opts.bursts}")
         time.sleep(opts.warmup)
+        n0 = noise(target, gen)
         target.begin()
         gen.cmd("clear fwd stats all")
         g0 = time.monotonic()
         time.sleep(opts.window)
         result = target.end()
         g = gen.fwd_stats()
+        n1 = noise(target, gen)
         result["generator"] = {"mpps": g["rx"] / (g["t"] - g0) / 1e6,
                                "cycles_per_packet": g["cycles_per_packet"]}
+        result["noise"] = {k: n1[k] - n0[k] for k in n0 if k != "t"}
+        ticks = os.sysconf("SC_CLK_TCK") * (n1["t"] - n0["t"])
+        for k in [k for k in result["noise"] if k.startswith("steal_")]:
+            result["noise"][k] = round(100 * result["noise"][k] / ticks, 1)
         return result
     finally:
         for p in (gen, target):
