@@ -93,7 +93,13 @@ static int eth_port_configure(struct port *p, char *err, size_t errlen)
 	/* Guest packets may arrive chained (jumbo frames, mergeable buffers). */
 	conf.txmode.offloads = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	ep->tx_offloads = conf.txmode.offloads;
+	/* RX interrupts let an idle worker sleep; not every PMD has them. */
+	conf.intr_conf.rxq = 1;
 	rc = rte_eth_dev_configure(ep->port_id, ep->nb_rxq, ep->nb_txq, &conf);
+	if (rc) {
+		conf.intr_conf.rxq = 0;
+		rc = rte_eth_dev_configure(ep->port_id, ep->nb_rxq, ep->nb_txq, &conf);
+	}
 	if (rc) {
 		snprintf(err, errlen, "cannot configure device: %s", rte_strerror(-rc));
 		return rc;
@@ -131,6 +137,12 @@ static int eth_port_configure(struct port *p, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start device: %s", rte_strerror(-rc));
 		return rc;
 	}
+	/* Some PMDs (net_tap) signal on the queue fd itself and have no
+	 * enable/disable: the fd is what matters. */
+	ep->rx_intr = conf.intr_conf.rxq;
+	for (uint16_t q = 0; q < ep->nb_rxq && ep->rx_intr; q++)
+		if (rte_eth_dev_rx_intr_ctl_q_get_fd(ep->port_id, q) < 0)
+			ep->rx_intr = false;
 	/* A relay forwards every frame: the VM's MAC is not the NIC's. Not
 	 * every PMD has the notion, so failure here is not an error. */
 	rte_eth_promiscuous_enable(ep->port_id);
@@ -228,6 +240,7 @@ void eth_port_describe(const struct port *p, json_t *obj, bool config_only)
 	if (config_only)
 		return;
 	json_object_set_new(obj, "port_id", json_integer(ep->port_id));
+	json_object_set_new(obj, "rx_interrupts", json_boolean(ep->rx_intr));
 	if (rte_eth_dev_info_get(ep->port_id, &info) == 0)
 		json_object_set_new(obj, "driver", json_string(info.driver_name));
 	if (rte_eth_link_get_nowait(ep->port_id, &link) == 0) {

@@ -27,6 +27,7 @@ struct eth_port {
 	uint16_t mtu;              /* configured; 0 = the device's default */
 	uint64_t tx_offloads;      /* enabled on the device */
 	bool has_rss_hash;         /* RX mbufs carry the NIC's RSS hash */
+	bool rx_intr;              /* RX interrupts can wake an idle worker */
 };
 
 struct port;

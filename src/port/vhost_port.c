@@ -116,6 +116,7 @@ static int on_new_device(int vid)
 	vp->connects++;
 	__atomic_store_n(&vp->ready, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vhost_registry_lock);
+	worker_kick_all(); /* idle workers: arm on the new virtqueues */
 	XVIO_LOG(INFO, "port %s: frontend connected (vid %d, %u queue pairs, features 0x%" PRIx64 ")",
 		 name, vid, nr, features);
 	return 0;
@@ -158,6 +159,7 @@ static int on_vring_state_changed(int vid, uint16_t queue_id, int enable)
 	else
 		__atomic_fetch_and(mask, ~bit, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vhost_registry_lock);
+	worker_kick_all();
 	XVIO_LOG(DEBUG, "port %s: virtqueue %u %s", name, queue_id,
 		 enable ? "enabled" : "disabled");
 	return 0;

@@ -28,7 +28,9 @@
 
 #define RELAY_BURST 32
 #define RELAY_NAME_MAX 32
-#define RELAY_STALL_US 1000
+#define RELAY_STALL_US 50000
+/* While idle, sources that cannot wake a worker are polled this often. */
+#define RELAY_IDLE_POLL_US 1000
 
 enum relay_dir_kind {
 	DIR_VM_TO_NIC,
@@ -68,6 +70,7 @@ struct relay_dir {
 	uint16_t held_n;
 	uint16_t next_queue;       /* round robin over source queues */
 	uint64_t stall_since;      /* TSC of the last progress while holding */
+	bool armed;                /* wake-ups requested for an idle sleep */
 	struct relay_dir_stats stats;
 
 	/* Control thread only. */
@@ -113,6 +116,15 @@ unsigned int relay_rebalance(uint64_t interval_cycles, bool move);
 
 /* Datapath (relay_dp.c): run one direction once; returns packets moved. */
 uint16_t relay_dir_poll(struct relay_dir *d, uint64_t now);
+
+/*
+ * Idle sleep (relay_idle.c): ask the source to wake the set when packets
+ * arrive. Returns false if it cannot (then it must be polled by timer).
+ * disarm undoes it after the sleep.
+ */
+struct idle_set;
+bool relay_dir_arm(struct relay_dir *d, struct idle_set *set);
+void relay_dir_disarm(struct relay_dir *d, struct idle_set *set);
 
 /* Release held packets of a direction no worker runs any more. */
 void relay_dir_flush_held(struct relay_dir *d);

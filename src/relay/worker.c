@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
-#include <time.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_lcore.h>
@@ -15,10 +17,12 @@
 #include "common/xvio_log.h"
 #include "relay/relay.h"
 
-/* Idle policy: spin for a while, then sleep in steps that grow to at
- * most IDLE_SLEEP_MAX_US, so a packet waits at most about that long. */
+/* Idle policy: spin for IDLE_SPIN_LOOPS empty loops, then sleep until a
+ * source signals (relay_idle.c), the worker is kicked, or a timeout:
+ * RELAY_IDLE_POLL_US if some source cannot signal, else IDLE_MAX_SLEEP_MS
+ * as a safety net. */
 #define IDLE_SPIN_LOOPS 4096
-#define IDLE_SLEEP_MAX_US 50
+#define IDLE_MAX_SLEEP_MS 100
 
 static struct worker workers[XVIO_MAX_WORKERS];
 static unsigned int nb_workers;
@@ -42,26 +46,112 @@ struct worker *worker_by_cpu(unsigned int cpu)
 	return NULL;
 }
 
-void worker_synchronize(void)
+void worker_kick_all(void)
 {
-	if (qsbr != NULL)
-		rte_rcu_qsbr_synchronize(qsbr, RTE_QSBR_THRID_INVALID);
+	uint64_t one = 1;
+
+	for (unsigned int i = 0; i < nb_workers; i++)
+		if (write(workers[i].wake_fd, &one, sizeof(one)) < 0)
+			(void)0; /* counter saturated: it is awake anyway */
 }
 
-static void idle_sleep(struct worker *w, unsigned int idle_loops)
+/* A sleeping worker stays RCU-online (it still holds its plan), so wake
+ * them all: each wakes, disarms, and reports a quiescent state. The kick
+ * must follow the token: a worker that woke and reported before the token
+ * may already be asleep again. */
+void worker_synchronize(void)
 {
-	unsigned int us = (idle_loops - IDLE_SPIN_LOOPS) / 64 + 1;
-	struct timespec ts;
+	uint64_t token;
 
-	if (us > IDLE_SLEEP_MAX_US)
-		us = IDLE_SLEEP_MAX_US;
-	ts.tv_sec = 0;
-	ts.tv_nsec = (long)us * 1000;
-	/* Offline: a grace period must not wait for a sleeping worker. */
-	rte_rcu_qsbr_thread_offline(qsbr, w->index);
-	nanosleep(&ts, NULL);
-	rte_rcu_qsbr_thread_online(qsbr, w->index);
-	w->stats.sleeps++;
+	if (qsbr == NULL)
+		return;
+	token = rte_rcu_qsbr_start(qsbr);
+	worker_kick_all();
+	rte_rcu_qsbr_check(qsbr, token, true);
+}
+
+static void drain_eventfd(int fd, void *arg)
+{
+	uint64_t count;
+
+	(void)arg;
+	if (read(fd, &count, sizeof(count)) < 0)
+		(void)0; /* already drained */
+}
+
+int idle_set_add_eventfd(struct idle_set *set, int fd)
+{
+	struct rte_epoll_event *ev;
+
+	if (fd < 0)
+		return -EBADF;
+	if (set->n == IDLE_SET_MAX_FDS)
+		return -ENOSPC;
+	ev = &set->ev[set->n];
+	memset(ev, 0, sizeof(*ev));
+	/* Edge-triggered: a kick that arrives while we poll is not lost (the
+	 * fd is readable when added, which reports it once). */
+	ev->epdata.event = EPOLLIN | EPOLLET;
+	ev->epdata.cb_fun = drain_eventfd;
+	if (rte_epoll_ctl(set->epfd, EPOLL_CTL_ADD, fd, ev) != 0)
+		return -EIO;
+	set->n++;
+	return 0;
+}
+
+static bool any_held(const struct worker_plan *plan)
+{
+	for (unsigned int i = 0; i < plan->n; i++)
+		if (plan->dirs[i]->held_n)
+			return true;
+	return false;
+}
+
+/*
+ * Sleep until there is work. Sources are armed once; a source that cannot
+ * signal is polled on a timer without rearming, so a quiet host costs one
+ * poll and one epoll_wait per RELAY_IDLE_POLL_US. Returns on packets, on a
+ * signal (including worker_kick_all), or when packets are held.
+ */
+static void idle_wait(struct worker *w, const struct worker_plan *plan)
+{
+	struct idle_set *set = w->idle;
+	struct rte_epoll_event events[16];
+	bool timer = false;
+	int timeout;
+
+	if (any_held(plan))
+		return; /* a slow destination: keep retrying */
+	set->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (set->epfd < 0)
+		return;
+	set->n = 0;
+	idle_set_add_eventfd(set, w->wake_fd);
+	for (unsigned int i = 0; i < plan->n; i++)
+		if (!relay_dir_arm(plan->dirs[i], set))
+			timer = true;
+	timeout = timer ? RELAY_IDLE_POLL_US / 1000 : IDLE_MAX_SLEEP_MS;
+	for (;;) {
+		uint64_t now = rte_rdtsc();
+		uint32_t moved = 0;
+
+		/* Also catches what arrived before the sources were armed,
+		 * which signalled nothing. */
+		for (unsigned int i = 0; i < plan->n; i++)
+			moved += relay_dir_poll(plan->dirs[i], now);
+		if (moved) {
+			w->stats.packets += moved;
+			break;
+		}
+		if (any_held(plan))
+			break;
+		w->stats.sleeps++;
+		if (rte_epoll_wait(set->epfd, events, RTE_DIM(events), timeout) != 0)
+			break; /* signalled (or interrupted): back to polling */
+	}
+	for (unsigned int i = 0; i < plan->n; i++)
+		relay_dir_disarm(plan->dirs[i], set);
+	close(set->epfd);
 }
 
 static int worker_main(void *arg)
@@ -70,7 +160,7 @@ static int worker_main(void *arg)
 	unsigned int idle_loops = 0;
 	uint64_t start = rte_rdtsc();
 
-	/* The default 50 us timer slack would double our idle sleeps. */
+	/* The default 50 us timer slack would stretch our idle timeouts. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	rte_rcu_qsbr_thread_register(qsbr, w->index);
 	rte_rcu_qsbr_thread_online(qsbr, w->index);
@@ -104,7 +194,9 @@ static int worker_main(void *arg)
 			idle_loops = 0;
 		} else {
 			if (!w->busy_poll && ++idle_loops > IDLE_SPIN_LOOPS) {
-				idle_sleep(w, idle_loops);
+				/* idle_loops stays high: still idle after the
+				 * wake-up means straight back to sleep. */
+				idle_wait(w, plan);
 				end = rte_rdtsc();
 			}
 			w->stats.idle_cycles += end - start;
@@ -186,7 +278,9 @@ int workers_start(const struct xviod_options *opts)
 		w->cpu = opts->nb_workers ? opts->worker_cpus[i] : (unsigned int)-1;
 		w->busy_poll = opts->busy_poll;
 		w->plan = plan_alloc(0);
-		if (w->plan == NULL)
+		w->idle = malloc(sizeof(*w->idle));
+		w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (w->plan == NULL || w->idle == NULL || w->wake_fd < 0)
 			return -ENOMEM;
 		i++;
 	}
@@ -210,10 +304,13 @@ void workers_stop(void)
 {
 	for (unsigned int i = 0; i < nb_workers; i++)
 		__atomic_store_n(&workers[i].stop, true, __ATOMIC_RELAXED);
+	worker_kick_all();
 	rte_eal_mp_wait_lcore();
 	for (unsigned int i = 0; i < nb_workers; i++) {
 		free(workers[i].plan);
 		workers[i].plan = NULL;
+		free(workers[i].idle);
+		close(workers[i].wake_fd);
 	}
 	rte_free(qsbr);
 	qsbr = NULL;

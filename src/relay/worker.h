@@ -12,8 +12,10 @@
  *     free(old);
  *
  * A worker reports a quiescent state (rte_rcu_qsbr_quiescent) once per
- * loop, after it has dropped every pointer it read from its plan. While it
- * sleeps it goes offline, so a grace period never waits for a sleeper.
+ * loop, after it has dropped every pointer it read from its plan. An idle
+ * worker sleeps *online*, still armed on its plan's sources (relay_idle.c),
+ * so worker_synchronize() first kicks every worker's wake_fd: sleepers
+ * wake, disarm, report quiescence, and the grace period ends promptly.
  * worker_synchronize() is also what destroy_device uses to know no worker
  * still touches a disconnected VM (port/vhost_port.h).
  *
@@ -29,10 +31,24 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_epoll.h>
 
 #include "daemon/options.h"
 
 struct relay_dir;
+
+#define IDLE_SET_MAX_FDS (2 * 8 * 64 + 1)
+
+/* What a sleeping worker waits on: its wake-up eventfd and the sources
+ * of its relay directions (relay_dir_arm). */
+struct idle_set {
+	int epfd;
+	unsigned int n;
+	struct rte_epoll_event ev[IDLE_SET_MAX_FDS];
+};
+
+/* Watch an eventfd; it is drained when it fires. 0 or -errno. */
+int idle_set_add_eventfd(struct idle_set *set, int fd);
 
 struct worker_plan {
 	unsigned int n;
@@ -54,12 +70,14 @@ struct worker {
 	unsigned int lcore_id;
 	unsigned int cpu;
 	bool busy_poll;
+	int wake_fd;            /* eventfd: the plan or a VM changed, look again */
 
 	/* Written by the control thread, read by the worker. */
 	struct worker_plan *plan;
 	bool stop;
 
 	/* Written by the worker. */
+	struct idle_set *idle;
 	struct worker_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
 
@@ -78,6 +96,10 @@ struct worker *worker_by_cpu(unsigned int cpu);
 /* Publish a plan with dir added to / removed from w's plan. 0 or -ENOMEM. */
 int worker_plan_add(struct worker *w, struct relay_dir *dir);
 int worker_plan_remove(struct worker *w, struct relay_dir *dir);
+
+/* Wake every sleeping worker so it rearms (a VM connected, queues
+ * changed). Safe from any thread. */
+void worker_kick_all(void);
 
 /* Wait until every online worker has passed a quiescent state. */
 void worker_synchronize(void);

@@ -48,8 +48,11 @@ class PcapRelay:
         xviod.ctl("port", "add", "vm1", "vhost", "vm1.sock", f"queues={queues}", *vm_args)
         self.vm = Testpmd("echo", [f"net_virtio_user0,path={workdir}/vm1.sock,queues={queues}"],
                           workdir, fwd="io", rxq=queues, txq=queues)
-        # Retry when its TX ring is full: the echo must not lose packets.
+        # Retry when its TX ring is full, for up to 1 s: on two shared CPUs
+        # the relay can be descheduled for longer than testpmd's default
+        # 64 us of retries, and the echo must not lose packets.
         self.vm.cmd("set fwd io retry")
+        self.vm.cmd("set burst tx delay 10 retry 100000")
         self.vm.cmd("start")
         wait_for(lambda: xviod.port("vm1")["state"] == "connected", "the VM to connect")
         if queues > 1:
@@ -64,8 +67,12 @@ class PcapRelay:
         """Wait until every frame came back, then close the pcap port so its
         file is complete, and read it."""
         n = len(self.frames)
-        wait_for(lambda: self.x.direction("r1", "vm-to-nic")["packets"] >= n,
-                 f"{n} frames back from the VM")
+        try:
+            wait_for(lambda: self.x.direction("r1", "vm-to-nic")["packets"] >= n,
+                     f"{n} frames back from the VM")
+        except AssertionError as e:
+            raise AssertionError(f"{e}: relay {self.x.relay('r1')}, "
+                                 f"VM {self.vm.port_stats(0)}") from None
         self.stats = {d: self.x.direction("r1", d) for d in ("nic-to-vm", "vm-to-nic")}
         self.x.ctl("relay", "del", "r1")
         self.x.ctl("port", "del", "nic1")
