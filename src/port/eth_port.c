@@ -90,8 +90,13 @@ static int eth_port_configure(struct port *p, char *err, size_t errlen)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
 		ep->has_rss_hash = true;
 	}
-	/* Guest packets may arrive chained (jumbo frames, mergeable buffers). */
-	conf.txmode.offloads = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* Guest packets may arrive chained (jumbo frames, mergeable buffers,
+	 * GSO segments), and may ask for checksums and TSO: whatever of that
+	 * the NIC does, it does; the relay does the rest (relay_offload.h). */
+	conf.txmode.offloads = info.tx_offload_capa &
+		(RTE_ETH_TX_OFFLOAD_MULTI_SEGS | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+		 RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
+		 RTE_ETH_TX_OFFLOAD_TCP_TSO);
 	ep->tx_offloads = conf.txmode.offloads;
 	/* RX interrupts let an idle worker sleep; not every PMD has them. */
 	conf.intr_conf.rxq = 1;

@@ -23,13 +23,19 @@
 
 #define FEATURE(bit) (1ULL << (bit))
 
-/* Offloads that need the relay to segment or checksum for the NIC. */
+/* Offloads offered with offloads=on: checksums both ways, and TCP TSO
+ * from the guest, which the relay segments in software when the NIC
+ * cannot (relay/relay_offload.h). */
 #define GUEST_OFFLOAD_FEATURES \
 	(FEATURE(VIRTIO_NET_F_CSUM) | FEATURE(VIRTIO_NET_F_GUEST_CSUM) | \
-	 FEATURE(VIRTIO_NET_F_HOST_TSO4) | FEATURE(VIRTIO_NET_F_HOST_TSO6) | \
-	 FEATURE(VIRTIO_NET_F_HOST_ECN) | FEATURE(VIRTIO_NET_F_HOST_UFO) | \
-	 FEATURE(VIRTIO_NET_F_GUEST_TSO4) | FEATURE(VIRTIO_NET_F_GUEST_TSO6) | \
-	 FEATURE(VIRTIO_NET_F_GUEST_ECN) | FEATURE(VIRTIO_NET_F_GUEST_UFO))
+	 FEATURE(VIRTIO_NET_F_HOST_TSO4) | FEATURE(VIRTIO_NET_F_HOST_TSO6))
+
+/* Never offered: rte_gso cannot segment them for a NIC that lacks them. */
+#define UNSUPPORTED_OFFLOAD_FEATURES \
+	(FEATURE(VIRTIO_NET_F_HOST_ECN) | \
+	 FEATURE(VIRTIO_NET_F_HOST_UFO) | FEATURE(VIRTIO_NET_F_GUEST_TSO4) | \
+	 FEATURE(VIRTIO_NET_F_GUEST_TSO6) | FEATURE(VIRTIO_NET_F_GUEST_ECN) | \
+	 FEATURE(VIRTIO_NET_F_GUEST_UFO))
 
 /* Ports the rte_vhost thread may look up by socket path; see the header. */
 static pthread_mutex_t vhost_registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -290,7 +296,7 @@ static int apply_socket_ownership(const struct vhost_port *vp, char *err, size_t
 
 static uint64_t disabled_features(const struct vhost_port *vp)
 {
-	uint64_t off = 0;
+	uint64_t off = UNSUPPORTED_OFFLOAD_FEATURES;
 
 	if (!vp->mrg_rxbuf)
 		off |= FEATURE(VIRTIO_NET_F_MRG_RXBUF);
@@ -306,7 +312,11 @@ static uint64_t disabled_features(const struct vhost_port *vp)
 int vhost_port_create(struct port *p, json_t *args, char *err, size_t errlen)
 {
 	struct vhost_port *vp = &p->vhost;
-	uint64_t flags = RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS;
+	/* Not RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS: a relay sends what it
+	 * dequeues straight to a NIC, so we want rte_vhost's legacy marking
+	 * of a guest's checksum/TSO requests as TX flags with header lengths
+	 * (relay/relay_offload.h), not the RX-side flags of compliant mode. */
+	uint64_t flags = 0;
 	int rc;
 
 	rc = parse_vhost_args(vp, args, err, errlen);
@@ -402,7 +412,8 @@ static json_t *feature_names(uint64_t f)
 		{ VIRTIO_NET_F_MQ, "mq" },
 		{ VIRTIO_F_VERSION_1, "version_1" },
 		{ VIRTIO_F_RING_PACKED, "packed" },
-		{ 30 /* VHOST_F_LOG_ALL */, "log_all" },
+		{ 26 /* VHOST_F_LOG_ALL: dirty logging, live migration */, "log_all" },
+		{ 30 /* VHOST_USER_F_PROTOCOL_FEATURES */, "protocol_features" },
 	};
 	json_t *arr = json_array();
 

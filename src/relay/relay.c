@@ -28,6 +28,7 @@ static const char *const dir_names[DIR__COUNT] = {
 static const char *const drop_names[DROP__COUNT] = {
 	[DROP_VM_DOWN] = "vm_down",
 	[DROP_DEST_STALLED] = "dest_stalled",
+	[DROP_OFFLOAD_FAILED] = "offload_failed",
 };
 
 const char *relay_dir_name(enum relay_dir_kind kind)
@@ -335,6 +336,11 @@ static json_t *dir_to_json(const struct relay_dir *d)
 			"load_cycles_per_s", (json_int_t)d->load,
 			"held", (int)d->held_n,
 			"drops", drops);
+	if (d->kind == DIR_VM_TO_NIC)
+		json_object_update_new(obj, json_pack("{s:I, s:I, s:I}",
+			"gso_frames", (json_int_t)s->gso_frames,
+			"gso_segments", (json_int_t)s->gso_segments,
+			"sw_checksums", (json_int_t)s->sw_checksums));
 	json_object_set_new(obj, "cycles_per_packet",
 			    json_real(s->packets ? (double)s->busy_cycles / (double)s->packets : 0.0));
 	return obj;

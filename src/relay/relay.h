@@ -27,6 +27,8 @@
 #include <rte_mbuf.h>
 
 #define RELAY_BURST 32
+/* Held packets: a burst, or a burst of 64 KB TSO frames cut at MSS 536. */
+#define RELAY_HELD_MAX (RELAY_BURST * 128)
 #define RELAY_NAME_MAX 32
 #define RELAY_STALL_US 50000
 /* While idle, sources that cannot wake a worker are polled this often. */
@@ -41,6 +43,7 @@ enum relay_dir_kind {
 enum relay_drop_reason {
 	DROP_VM_DOWN,        /* nic-to-vm: no frontend connected */
 	DROP_DEST_STALLED,   /* destination took nothing for RELAY_STALL_US */
+	DROP_OFFLOAD_FAILED, /* a guest's TSO/checksum request we could not do */
 	DROP__COUNT,
 };
 
@@ -51,6 +54,9 @@ struct relay_dir_stats {
 	uint64_t drops[DROP__COUNT];
 	uint64_t busy_cycles;
 	uint64_t retries;     /* polls that found the destination full */
+	uint64_t gso_frames;  /* guest TSO frames segmented in software */
+	uint64_t gso_segments;
+	uint64_t sw_checksums; /* guest checksum requests done in software */
 };
 
 struct port;
@@ -65,7 +71,7 @@ struct relay_dir {
 	struct port *nic;
 
 	/* Private to the running worker. */
-	struct rte_mbuf *held[RELAY_BURST];
+	struct rte_mbuf *held[RELAY_HELD_MAX];
 	uint16_t held_off;
 	uint16_t held_n;
 	uint16_t next_queue;       /* round robin over source queues */

@@ -11,6 +11,7 @@
 
 #include "port/port.h"
 #include "relay/relay.h"
+#include "relay/relay_offload.h"
 
 static uint64_t stall_cycles;
 
@@ -213,6 +214,23 @@ static uint16_t vm_to_nic(struct relay_dir *d, uint64_t now)
 	}
 	if (n == 0)
 		return 0;
+	if (vp->guest_offloads) {
+		/* Prepared frames go straight into the (empty) held array:
+		 * a TSO frame may become dozens. */
+		const struct eth_port *ep = &d->nic->eth;
+
+		n = relay_offload_prepare(d, ep->tx_offloads, pkts, n, d->held, RELAY_HELD_MAX);
+		if (ep->tx_offloads & ~RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+			n = rte_eth_tx_prepare(ep->port_id, 0, d->held, n);
+		sent = nic_transmit(d, d->held, n);
+		if (sent < n) {
+			d->stats.retries++;
+			d->held_off = sent;
+			d->held_n = n - sent;
+			d->stall_since = now;
+		}
+		return sent;
+	}
 	sent = nic_transmit(d, pkts, n);
 	if (sent < n) {
 		d->stats.retries++;

@@ -85,3 +85,4 @@ def test_tcp_transfer_arrives_intact(two_hosts, workdir, direction):
     size, digest = out.split()
     assert int(size) == len(payload)
     assert digest == hashlib.sha256(payload).hexdigest()
+
