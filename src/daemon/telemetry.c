@@ -11,9 +11,17 @@
 
 #include "daemon/commands.h"
 
-/* Run a control command and flatten its JSON result into d: nested keys
- * are joined with '.', so a relay's "directions.0.packets" stays one
- * telemetry value (telemetry dicts do not nest deeply). */
+/* Telemetry names allow only letters, digits, '_' and '/'. */
+static void tel_name(char *key)
+{
+	for (; *key; key++)
+		if (*key == '-' || *key == '.')
+			*key = '_';
+}
+
+/* Flatten a control command's JSON result into d: nested keys are joined
+ * with '_', so a relay's "directions_0_packets" stays one telemetry value
+ * (telemetry dicts do not nest deeply). */
 static void flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
 {
 	char key[RTE_TEL_MAX_STRING_LEN];
@@ -23,12 +31,13 @@ static void flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
 
 	if (json_is_object(v)) {
 		json_object_foreach(v, k, child) {
-			snprintf(key, sizeof(key), "%s%s%s", prefix, prefix[0] ? "." : "", k);
+			snprintf(key, sizeof(key), "%s%s%s", prefix, prefix[0] ? "_" : "", k);
+			tel_name(key);
 			flatten(d, key, child);
 		}
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, child) {
-			snprintf(key, sizeof(key), "%s%s%zu", prefix, prefix[0] ? "." : "", i);
+			snprintf(key, sizeof(key), "%s%s%zu", prefix, prefix[0] ? "_" : "", i);
 			flatten(d, key, child);
 		}
 	} else if (json_is_integer(v)) {

@@ -2,7 +2,8 @@
 /*
  * DPDK telemetry endpoints, readable with dpdk-telemetry.py:
  *   /xvio/ports, /xvio/relays, /xvio/cores   lists of names / CPUs
- *   /xvio/port,NAME  /xvio/relay,NAME  /xvio/core,CPU   flattened counters
+ *   /xvio/port,NAME  /xvio/relay,NAME  /xvio/core,CPU   flattened counters,
+ *   keyed like directions_0_drops_vm_down
  * They report the same objects as xvioctl's --json output.
  */
 #ifndef XVIO_TELEMETRY_H
