@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from harness import Netns, Testpmd, wait_for
+from harness import Netns, Testpmd, Xviod, sh, wait_for
 
 
 @pytest.fixture
@@ -86,3 +86,34 @@ def test_tcp_transfer_arrives_intact(two_hosts, workdir, direction):
     assert int(size) == len(payload)
     assert digest == hashlib.sha256(payload).hexdigest()
 
+
+
+def test_relay_over_a_bonded_nic(workdir):
+    """NIC ports can be DPDK bonding devices (here active-backup over two
+    net_tap slaves, created by EAL arguments); traffic crosses the bond."""
+    vm = Netns("xbvm", "10.75.0.2/24")
+    x = Xviod(workdir, extra=["--", "--vdev", "net_tap0,iface=xbs0",
+                              "--vdev", "net_tap1,iface=xbs1"]).start()
+    tp = None
+    try:
+        x.ctl("port", "add", "vm1", "vhost", "vm1.sock")
+        bond = x.ctl("port", "add", "bond0", "eth",
+                     "net_bonding0,mode=1,slave=net_tap0,slave=net_tap1")
+        assert bond["driver"] == "net_bonding"
+        x.ctl("relay", "add", "r1", "vm1", "bond0")
+        # The active slave's kernel side is the host on the wire.
+        sh("ip netns add xbwire; ip link set xbs0 netns xbwire")
+        sh("ip netns exec xbwire ip addr add 10.75.0.1/24 dev xbs0; "
+           "ip netns exec xbwire ip link set xbs0 up")
+        tp = Testpmd("bvm", [f"net_virtio_user0,path={workdir}/vm1.sock",
+                             f"net_af_packet1,iface={vm.outer}"], workdir)
+        tp.cmd("start")
+        wait_for(lambda: x.port("vm1")["state"] == "connected", "VM to connect")
+        wait_for(lambda: sh(f"ip netns exec xbwire ping -c 1 -W 1 {vm.ip}",
+                            check=False).returncode == 0, "ping across the bond")
+    finally:
+        if tp is not None:
+            tp.kill()
+        vm.delete()
+        sh("ip netns del xbwire", check=False)
+        assert x.stop() == 0
