@@ -103,15 +103,20 @@ static int dir_move(struct relay_dir *d, struct worker *to)
 	return worker_plan_add(to, d);
 }
 
-static int find_dir(const char *name, int *kind, char *err, size_t errlen)
+/* The directions a command names: one, or both when dir is NULL. */
+static int dir_mask(const char *dir, unsigned int *mask, char *err, size_t errlen)
 {
+	if (dir == NULL) {
+		*mask = (1u << DIR__COUNT) - 1;
+		return 0;
+	}
 	for (int k = 0; k < DIR__COUNT; k++) {
-		if (strcmp(name, dir_names[k]) == 0) {
-			*kind = k;
+		if (strcmp(dir, dir_names[k]) == 0) {
+			*mask = 1u << k;
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "direction '%s' is not vm-to-nic or nic-to-vm", name);
+	snprintf(err, errlen, "direction '%s' is not vm-to-nic or nic-to-vm", dir);
 	return -EINVAL;
 }
 
@@ -277,43 +282,33 @@ int relay_pin(struct relay *r, const char *dir, unsigned int cpu,
 	      char *err, size_t errlen)
 {
 	struct worker *w = worker_for_cpu(cpu, err, errlen);
-	int kind, rc;
+	unsigned int mask;
+	int rc;
 
 	if (w == NULL)
 		return -EINVAL;
-	for (int k = 0; k < DIR__COUNT; k++) {
-		if (dir != NULL) {
-			rc = find_dir(dir, &kind, err, errlen);
-			if (rc)
-				return rc;
-			if (k != kind)
-				continue;
-		}
+	rc = dir_mask(dir, &mask, err, errlen);
+	for (int k = 0; k < DIR__COUNT && rc == 0; k++) {
+		if (!(mask & (1u << k)))
+			continue;
 		rc = dir_move(&r->dir[k], w);
-		if (rc) {
+		if (rc)
 			snprintf(err, errlen, "out of memory");
-			return rc;
-		}
-		r->dir[k].pinned = true;
+		else
+			r->dir[k].pinned = true;
 	}
-	return 0;
+	return rc;
 }
 
 int relay_unpin(struct relay *r, const char *dir, char *err, size_t errlen)
 {
-	int kind, rc;
+	unsigned int mask;
+	int rc = dir_mask(dir, &mask, err, errlen);
 
-	for (int k = 0; k < DIR__COUNT; k++) {
-		if (dir != NULL) {
-			rc = find_dir(dir, &kind, err, errlen);
-			if (rc)
-				return rc;
-			if (k != kind)
-				continue;
-		}
-		r->dir[k].pinned = false;
-	}
-	return 0;
+	for (int k = 0; k < DIR__COUNT && rc == 0; k++)
+		if (mask & (1u << k))
+			r->dir[k].pinned = false;
+	return rc;
 }
 
 static json_t *dir_to_json(const struct relay_dir *d)

@@ -49,6 +49,24 @@ static void drop(struct relay_dir *d, struct rte_mbuf **pkts, uint16_t n,
 	d->stats.drops[reason] += n;
 }
 
+/* Account for a retry that sent `sent` held packets (the rest are at
+ * held[held_off]): progress restarts the stall clock; none for longer than
+ * RELAY_STALL_US drops what is held. */
+static uint16_t held_retried(struct relay_dir *d, uint16_t sent, uint64_t now)
+{
+	d->held_n -= sent;
+	if (d->held_n == 0)
+		return sent;
+	d->stats.retries++;
+	if (sent) {
+		d->stall_since = now;
+	} else if (now - d->stall_since > relay_stall_cycles()) {
+		drop(d, &d->held[d->held_off], d->held_n, DROP_DEST_STALLED);
+		d->held_n = 0;
+	}
+	return sent;
+}
+
 /* ---- nic-to-vm ------------------------------------------------------- */
 
 /* A flow hash for packets the NIC did not hash: the IPv4 addresses and,
@@ -139,17 +157,7 @@ static uint16_t nic_to_vm(struct relay_dir *d, uint64_t now)
 		}
 		/* vm_enqueue keeps what it could not send at the front. */
 		sent = vm_enqueue(d, vp, ep->has_rss_hash, held, d->held_n);
-		d->held_n -= sent;
-		if (d->held_n == 0)
-			return sent;
-		d->stats.retries++;
-		if (sent)
-			d->stall_since = now;
-		else if (now - d->stall_since > relay_stall_cycles()) {
-			drop(d, &d->held[d->held_off], d->held_n, DROP_DEST_STALLED);
-			d->held_n = 0;
-		}
-		return sent;
+		return held_retried(d, sent, now);
 	}
 	for (uint16_t i = 0; i < ep->nb_rxq && n == 0; i++) {
 		uint16_t q = d->next_queue;
@@ -190,18 +198,8 @@ static uint16_t vm_to_nic(struct relay_dir *d, uint64_t now)
 
 	if (d->held_n) {
 		sent = nic_transmit(d, &d->held[d->held_off], d->held_n);
-		d->held_n -= sent;
-		if (d->held_n == 0)
-			return sent;
 		d->held_off += sent;
-		d->stats.retries++;
-		if (sent)
-			d->stall_since = now;
-		else if (now - d->stall_since > relay_stall_cycles()) {
-			drop(d, &d->held[d->held_off], d->held_n, DROP_DEST_STALLED);
-			d->held_n = 0;
-		}
-		return sent;
+		return held_retried(d, sent, now);
 	}
 	if (!vhost_port_is_ready(vp))
 		return 0;
