@@ -117,3 +117,31 @@ def test_relay_over_a_bonded_nic(workdir):
         vm.delete()
         sh("ip netns del xbwire", check=False)
         assert x.stop() == 0
+
+
+def test_ring_nic_loops_traffic_back_to_the_vm(xviod, workdir):
+    """net_ring as the NIC: what the relay transmits, it receives again, so
+    a burst from the VM circles VM -> NIC -> VM for as long as it runs."""
+    xviod.ctl("port", "add", "vm1", "vhost", "vm1.sock")
+    xviod.ctl("port", "add", "nic1", "eth", "net_ring0")
+    xviod.ctl("relay", "add", "r1", "vm1", "nic1")
+    tp = Testpmd("ring", [f"net_virtio_user0,path={workdir}/vm1.sock"], workdir)
+    try:
+        tp.cmd("start tx_first")
+        wait_for(lambda: all(d["packets"] > 10000 for d in xviod.relay("r1")["directions"]),
+                 "packets to circle through the ring")
+    finally:
+        tp.kill()
+
+
+def test_socket_ownership_and_mode_for_an_unprivileged_qemu(xviod, workdir):
+    import grp
+    import stat
+
+    group = grp.getgrgid(os.getgid()).gr_name
+    xviod.ctl("port", "add", "vm1", "vhost", "vm1.sock", "perm=0660", f"group={group}",
+              "owner=nobody")
+    st = os.stat(workdir / "vm1.sock")
+    assert stat.S_IMODE(st.st_mode) == 0o660
+    assert st.st_uid == __import__("pwd").getpwnam("nobody").pw_uid
+    assert xviod.port("vm1")["perm"] == "0660"
