@@ -32,9 +32,9 @@ static void usage(FILE *out)
 "Usage: xvioctl [-s SOCKET] [--json] COMMAND [ARGS...]\n"
 "\n"
 "Ports:\n"
-"  port add NAME vhost PATH [mode=server|client] [queues=1..8] [mrg_rxbuf=on|off]\n"
-"                           [packed=on|off] [offloads=on|off] [owner=USER]\n"
-"                           [group=GROUP] [perm=0660]\n"
+"  port add NAME vhost PATH [mode=server|client] [queues=1..8 (1: no multiqueue)]\n"
+"                           [mrg_rxbuf=on|off] [packed=on|off] [offloads=on|off]\n"
+"                           [owner=USER] [group=GROUP] [perm=0660]\n"
 "  port add NAME eth DEVICE [queues=1..8] [mtu=N]\n"
 "  port del NAME\n"
 "  port list\n"
@@ -396,10 +396,15 @@ static void print_rates(json_t *cur, json_t *prev, double dt)
 				pk -= (double)json_integer_value(json_object_get(pd, "packets"));
 				by -= (double)json_integer_value(json_object_get(pd, "bytes"));
 				dr -= (double)drops_total(pd);
+				snprintf(pps, sizeof(pps), "%.0f", pk / dt);
+				snprintf(mbps, sizeof(mbps), "%.1f", by * 8 / dt / 1e6);
+				snprintf(dps, sizeof(dps), "%.0f", dr / dt);
+			} else {
+				/* a rate needs two samples */
+				snprintf(pps, sizeof(pps), "-");
+				snprintf(mbps, sizeof(mbps), "-");
+				snprintf(dps, sizeof(dps), "-");
 			}
-			snprintf(pps, sizeof(pps), "%.0f", pk / dt);
-			snprintf(mbps, sizeof(mbps), "%.1f", by * 8 / dt / 1e6);
-			snprintf(dps, sizeof(dps), "%.0f", dr / dt);
 			const char *row[] = { j ? "" : str(r, "name"), str(d, "direction"),
 					      num(cpu, sizeof(cpu), d, "cpu"), pps, mbps, dps };
 			table_row(t, row);

@@ -254,7 +254,8 @@ int main(int argc, char **argv)
 	rc = rte_eal_init(eal_argc, eal_argv_copy);
 	free(eal_argv_copy);
 	if (rc < 0) {
-		fprintf(stderr, "xviod: DPDK EAL init failed: %s\n", rte_strerror(rte_errno));
+		fprintf(stderr, "xviod: DPDK EAL init failed: %s\n",
+			rte_errno ? rte_strerror(rte_errno) : "see the EAL messages above");
 		notify_parent(1);
 		return 1;
 	}

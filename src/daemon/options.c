@@ -45,8 +45,8 @@ void options_usage(FILE *out, const char *prog)
 "\n"
 "Options:\n"
 "  -c, --control PATH     control socket for xvioctl (default %s/xviod.sock)\n"
-"  -s, --vhost-dir DIR    directory for server-mode vhost-user sockets whose\n"
-"                         path is given without a '/' (default %s)\n"
+"  -s, --vhost-dir DIR    directory for vhost-user socket paths given\n"
+"                         without a '/' (default %s)\n"
 "  -f, --config FILE      declare ports and relays from FILE (JSON) at start\n"
 "  -w, --workers CPULIST  CPUs for worker cores, e.g. 1 or 2-5,8\n"
 "                         (default: the last CPU)\n"
@@ -60,12 +60,15 @@ void options_usage(FILE *out, const char *prog)
 "  -p, --pidfile PATH     write the daemon's pid to PATH\n"
 "      --busy-poll        workers poll without ever sleeping (lowest latency,\n"
 "                         one full CPU per worker even when idle)\n"
-"      --no-rebalance     never move relays between workers by measured load\n"
+"      --no-rebalance     start with automatic rebalancing off (relays stay\n"
+"                         where placed; `xvioctl rebalance on` turns it on)\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
 "\n"
-"Anything after `--` is passed to the DPDK EAL unchanged, e.g.\n"
-"  %s -w 1 -- -a 0000:03:00.1     (allow a PCI VF to be probed)\n",
+"NIC ports, PCI VFs included, are attached at run time with `xvioctl port\n"
+"add`. Anything after `--` is passed to the DPDK EAL unchanged, e.g. devices\n"
+"that must exist from the start, such as the members of a bond:\n"
+"  %s -w 1 -- --vdev net_tap0,iface=m0 --vdev net_tap1,iface=m1\n",
 		prog, XVIO_DEFAULT_RUN_DIR, XVIO_DEFAULT_RUN_DIR, prog);
 }
 

@@ -38,7 +38,8 @@ struct vhost_port {
 	/* Set at creation, never changed. */
 	char path[PATH_MAX];
 	bool client;               /* we connect to QEMU's socket */
-	unsigned int queue_pairs;  /* offered to the guest */
+	unsigned int queue_pairs;  /* 1: multiqueue not offered; >1: offered (the
+				    * frontend picks the count; see docs) */
 	bool mrg_rxbuf;
 	bool packed_ring;
 	bool guest_offloads;       /* checksum/TSO negotiation allowed */

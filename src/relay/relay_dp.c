@@ -3,6 +3,8 @@
  * The relay fast path. No locks, syscalls, logging or allocation here:
  * mbufs come from the shared pool through the PMDs and rte_vhost.
  */
+#include <string.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_hash_crc.h>
@@ -190,6 +192,23 @@ static uint16_t nic_transmit(struct relay_dir *d, struct rte_mbuf **pkts, uint16
 	return sent;
 }
 
+/* Let the NIC's driver fix up headers for its offloads. It stops at the
+ * first frame it refuses: drop that one, counted, and go on. */
+static uint16_t nic_prepare(struct relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t ok = 0;
+
+	while (ok < n) {
+		ok += rte_eth_tx_prepare(d->nic->eth.port_id, 0, &pkts[ok], n - ok);
+		if (ok < n) {
+			drop(d, &pkts[ok], 1, DROP_OFFLOAD_FAILED);
+			memmove(&pkts[ok], &pkts[ok + 1], (size_t)(n - ok - 1) * sizeof(*pkts));
+			n--;
+		}
+	}
+	return n;
+}
+
 static uint16_t vm_to_nic(struct relay_dir *d, uint64_t now)
 {
 	const struct vhost_port *vp = &d->vm->vhost;
@@ -219,7 +238,7 @@ static uint16_t vm_to_nic(struct relay_dir *d, uint64_t now)
 
 		n = relay_offload_prepare(d, ep->tx_offloads, pkts, n, d->held, RELAY_HELD_MAX);
 		if (ep->tx_offloads & ~RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
-			n = rte_eth_tx_prepare(ep->port_id, 0, d->held, n);
+			n = nic_prepare(d, d->held, n);
 		sent = nic_transmit(d, d->held, n);
 		if (sent < n) {
 			d->stats.retries++;

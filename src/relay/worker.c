@@ -141,6 +141,7 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 			moved += relay_dir_poll(plan->dirs[i], now);
 		if (moved) {
 			w->stats.packets += moved;
+			w->stats.busy_cycles += rte_rdtsc() - now;
 			break;
 		}
 		if (any_held(plan))

@@ -76,7 +76,7 @@ def test_ports_and_relays_come_and_go_under_traffic(xviod, workdir):
         wait_for(flowing(xviod, "r0"), "traffic on r0")
         drops_before = {d["direction"]: d["drops"] for d in xviod.relay("r0")["directions"]}
         for n in range(5):
-            # DPDK 22.11's memif leaves its server socket file behind when
+            # DPDK 22.11's memif keeps its server socket bound after
             # the device is removed, so each round uses a new one.
             add_relay(xviod, 1, workdir, memif=f"memif1-{n}")
             xviod.ctl("relay", "del", "r1")
