@@ -42,10 +42,16 @@ class CtlError(Exception):
 class Xviod:
     """One xviod process with its own run directory and EAL file prefix."""
 
+    instances = 0
+
     def __init__(self, workdir, name="xviod", workers="1", extra=(), config=None):
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.name = name
+        # Unique EAL prefix: test runs (and instances) never share a
+        # runtime directory. Telemetry is found by this prefix.
+        Xviod.instances += 1
+        self.prefix = f"{name}-{os.getpid()}-{Xviod.instances}"
         self.sock = self.dir / f"{name}.ctl"
         self.log = self.dir / f"{name}.log"
         self.workers = workers
@@ -56,7 +62,7 @@ class Xviod:
     def start(self):
         args = [str(XVIOD), "--no-huge", "-m", "512", "--mbufs", "16384",
                 "-w", self.workers, "-c", str(self.sock), "-s", str(self.dir),
-                "--file-prefix", self.name] + self.extra
+                "--file-prefix", self.prefix] + self.extra
         if self.config:
             args += ["-f", str(self.config)]
         self.logf = open(self.log, "a")
@@ -120,7 +126,7 @@ class Testpmd:
         self.name = name
         self.log = Path(workdir) / f"testpmd-{name}.log"
         args = [TESTPMD, "--lcores", lcores, "--no-huge", "-m", "512",
-                "--single-file-segments", "--no-pci", "--file-prefix", f"tp-{name}"]
+                "--single-file-segments", "--no-pci", "--file-prefix", f"tp-{name}-{os.getpid()}"]
         for v in vdevs:
             args += ["--vdev", v]
         args += ["--", "-i", f"--forward-mode={fwd}", f"--total-num-mbufs={mbufs}",

@@ -42,7 +42,7 @@ def test_bad_config_file_stops_start_up_with_the_reason(workdir):
                                              "device": "net_nosuch0"}]}))
     r = subprocess.run([str(XVIOD), "--no-huge", "-m", "256", "-w", "1", "-f", str(config),
                         "-c", str(workdir / "c.sock"), "-s", str(workdir),
-                        "--file-prefix", "badcfg"], capture_output=True, text=True, timeout=60)
+                        "--file-prefix", f"badcfg-{os.getpid()}"], capture_output=True, text=True, timeout=60)
     assert r.returncode != 0
     assert "port-add 'nic1'" in r.stdout + r.stderr
     assert "no DPDK bus or driver" in r.stdout + r.stderr
@@ -54,7 +54,7 @@ def test_daemon_mode_writes_a_pidfile_and_stops_on_sigterm(workdir):
     sock = workdir / "d.sock"
     r = subprocess.run([str(XVIOD), "--no-huge", "-m", "256", "-w", "1", "-d",
                         "-p", str(pidfile), "-c", str(sock), "-s", str(workdir),
-                        "--file-prefix", "daemon"], capture_output=True, text=True, timeout=60)
+                        "--file-prefix", f"daemon-{os.getpid()}"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     # The parent returns once the daemon is ready to serve.
     assert sock.exists()
@@ -68,7 +68,7 @@ def test_daemon_mode_reports_a_failed_start(workdir):
     """The parent waits for the daemon's start-up and exits with its result."""
     r = subprocess.run([str(XVIOD), "--no-huge", "-m", "256", "-w", "1", "-d",
                         "-c", "/proc/xvio-cannot-be-here/c.sock", "-s", str(workdir),
-                        "--file-prefix", "dfail"], capture_output=True, text=True, timeout=60)
+                        "--file-prefix", f"dfail-{os.getpid()}"], capture_output=True, text=True, timeout=60)
     assert r.returncode != 0
 
 
@@ -78,7 +78,7 @@ def test_telemetry_reports_relays_and_cores(xviod):
     xviod.ctl("relay", "add", "r1", "vm1", "nic1")
     query = "\n".join(["/xvio/relays", "/xvio/relay,r1", "/xvio/cores", "/xvio/core,1",
                        "/xvio/port,vm1", "/xvio/port,nosuch"])
-    r = subprocess.run(["dpdk-telemetry.py", "-f", xviod.name], input=query,
+    r = subprocess.run(["dpdk-telemetry.py", "-f", xviod.prefix], input=query,
                        capture_output=True, text=True, timeout=60)
     replies = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
     by_cmd = {k: v for reply in replies for k, v in reply.items() if k != "/xvio/port"}
