@@ -98,7 +98,8 @@ def test_ports_and_relays_come_and_go_under_traffic(xviod, workdir):
 def test_client_mode_port_survives_xviod_restart(workdir):
     """xviod connects to the VM's socket (the VM is the vhost-user server,
     as QEMU is with libvirt's client mode); xviod stops and starts again
-    from its saved config, and the VM's traffic resumes by itself."""
+    from its saved config, and the VM's traffic resumes by itself; then the
+    VM restarts and xviod reconnects to it."""
     vm, wire = Netns("xcvm", "10.78.0.2/24"), Netns("xcwire", "10.78.0.1/24")
     config = workdir / "xvio.json"
     x = Xviod(workdir, config=config).start()
@@ -121,6 +122,18 @@ def test_client_mode_port_survives_xviod_restart(workdir):
         wait_for(lambda: wire.exec(f"ping -c 1 -W 1 {vm.ip}", check=False).returncode == 0,
                  "ping after the restart")
         assert x.port("vm0")["connects"] == 1  # a new xviod: counted afresh
+        # And the other way round: the VM side restarts, xviod reconnects.
+        tp.kill()
+        wait_for(lambda: x.port("vm0")["state"] != "connected", "xviod to see the VM go")
+        # A killed VM leaves its socket file; QEMU would replace it, testpmd
+        # refuses to, so do it for testpmd.
+        (workdir / "vm0.sock").unlink()
+        tp = Testpmd("cvm2", [f"net_virtio_user0,path={workdir}/vm0.sock,server=1",
+                              f"net_af_packet1,iface={vm.outer}"], workdir)
+        tp.cmd("start")
+        wait_for(lambda: wire.exec(f"ping -c 1 -W 1 {vm.ip}", check=False).returncode == 0,
+                 "ping after the VM restarted", timeout=60)
+        assert x.port("vm0")["connects"] == 2
     finally:
         if tp is not None:
             tp.kill()
