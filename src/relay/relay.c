@@ -331,6 +331,11 @@ static json_t *dir_to_json(const struct relay_dir *d)
 			"load_cycles_per_s", (json_int_t)d->load,
 			"held", (int)d->held_n,
 			"drops", drops);
+	if (d->kind == DIR_NIC_TO_VM)
+		json_object_set_new(obj, "idle_wakeup",
+			json_string(!d->nic->eth.rx_intr ? "timer" :
+				    d->nic_intr_unreliable ? "timer (interrupts unreliable)" :
+				    "interrupt"));
 	if (d->kind == DIR_VM_TO_NIC)
 		json_object_update_new(obj, json_pack("{s:I, s:I, s:I}",
 			"gso_frames", (json_int_t)s->gso_frames,

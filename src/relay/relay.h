@@ -77,6 +77,7 @@ struct relay_dir {
 	uint16_t next_queue;       /* round robin over source queues */
 	uint64_t stall_since;      /* TSC of the last progress while holding */
 	bool armed;                /* wake-ups requested for an idle sleep */
+	bool nic_intr_unreliable;  /* fired with nothing to receive: use the timer */
 	struct relay_dir_stats stats;
 
 	/* Control thread only. */
@@ -130,6 +131,7 @@ uint16_t relay_dir_poll(struct relay_dir *d, uint64_t now);
  */
 struct idle_set;
 bool relay_dir_arm(struct relay_dir *d, struct idle_set *set);
+void relay_dir_rearm(struct relay_dir *d);   /* before each poll while asleep */
 void relay_dir_disarm(struct relay_dir *d, struct idle_set *set);
 
 /* Release held packets of a direction no worker runs any more. */

@@ -44,9 +44,9 @@ static bool arm_vm_to_nic(struct relay_dir *d, struct idle_set *set)
 static bool arm_nic_to_vm(struct relay_dir *d, struct idle_set *set)
 {
 	const struct eth_port *ep = &d->nic->eth;
-	bool all = ep->rx_intr;
+	bool all = ep->rx_intr && !d->nic_intr_unreliable;
 
-	for (uint16_t q = 0; q < ep->nb_rxq && ep->rx_intr; q++) {
+	for (uint16_t q = 0; q < ep->nb_rxq && all; q++) {
 		int rc = rte_eth_dev_rx_intr_enable(ep->port_id, q);
 
 		if ((rc != 0 && rc != -ENOTSUP) ||
@@ -55,6 +55,26 @@ static bool arm_nic_to_vm(struct relay_dir *d, struct idle_set *set)
 			all = false;
 	}
 	return all;
+}
+
+void relay_dir_rearm(struct relay_dir *d)
+{
+	const struct vhost_port *vp = &d->vm->vhost;
+	const struct eth_port *ep = &d->nic->eth;
+
+	if (!d->armed)
+		return;
+	if (d->kind == DIR_VM_TO_NIC) {
+		/* With VIRTIO_RING_F_EVENT_IDX this moves the avail event to
+		 * what we have consumed; a stale one means no kick. */
+		if (vhost_port_is_ready(vp))
+			for (uint16_t q = 0; q < vp->nr_queue_pairs; q++)
+				rte_vhost_enable_guest_notification(vp->vid, VHOST_GUEST_TXQ(q), 1);
+	} else if (ep->rx_intr && !d->nic_intr_unreliable) {
+		/* Many NICs mask an RX interrupt once it fired. */
+		for (uint16_t q = 0; q < ep->nb_rxq; q++)
+			rte_eth_dev_rx_intr_enable(ep->port_id, q);
+	}
 }
 
 bool relay_dir_arm(struct relay_dir *d, struct idle_set *set)
@@ -75,7 +95,7 @@ void relay_dir_disarm(struct relay_dir *d, struct idle_set *set)
 			return;
 		for (uint16_t q = 0; q < vp->nr_queue_pairs; q++)
 			rte_vhost_enable_guest_notification(vp->vid, VHOST_GUEST_TXQ(q), 0);
-	} else if (d->nic->eth.rx_intr) {
+	} else if (d->nic->eth.rx_intr && !d->nic_intr_unreliable) {
 		for (uint16_t q = 0; q < d->nic->eth.nb_rxq; q++) {
 			rte_eth_dev_rx_intr_disable(d->nic->eth.port_id, q);
 			rte_eth_dev_rx_intr_ctl_q(d->nic->eth.port_id, q, set->epfd,

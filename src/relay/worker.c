@@ -22,7 +22,7 @@
  * RELAY_IDLE_POLL_US if some source cannot signal, else IDLE_MAX_SLEEP_MS
  * as a safety net. */
 #define IDLE_SPIN_LOOPS 4096
-#define IDLE_MAX_SLEEP_MS 100
+#define IDLE_MAX_SLEEP_MS 10
 
 static struct worker workers[XVIO_MAX_WORKERS];
 static unsigned int nb_workers;
@@ -107,18 +107,45 @@ static bool any_held(const struct worker_plan *plan)
 	return false;
 }
 
+static bool kicked(const struct rte_epoll_event *events, int n, int wake_fd)
+{
+	for (int i = 0; i < n; i++)
+		if (events[i].fd == wake_fd)
+			return true;
+	return false;
+}
+
+/* A NIC whose RX interrupt fires with nothing to receive (seen with
+ * net_vhost in DPDK 22.11) would keep the worker awake: after this many
+ * such wake-ups in a row, its directions fall back to the poll timer. */
+#define IDLE_SPURIOUS_MAX 64
+
+static void distrust_nic_interrupts(const struct worker_plan *plan, struct idle_set *set)
+{
+	for (unsigned int i = 0; i < plan->n; i++) {
+		struct relay_dir *d = plan->dirs[i];
+
+		if (d->kind == DIR_NIC_TO_VM && !d->nic_intr_unreliable) {
+			relay_dir_disarm(d, set);
+			d->nic_intr_unreliable = true;
+		}
+	}
+}
+
 /*
  * Sleep until there is work. Sources are armed once; a source that cannot
  * signal is polled on a timer without rearming, so a quiet host costs one
  * poll and one epoll_wait per RELAY_IDLE_POLL_US. Returns on packets, on a
- * signal (including worker_kick_all), or when packets are held.
+ * kick (worker_kick_all: a grace period or a new plan), or when packets
+ * are held.
  */
 static void idle_wait(struct worker *w, const struct worker_plan *plan)
 {
 	struct idle_set *set = w->idle;
 	struct rte_epoll_event events[16];
+	unsigned int spurious = 0;
 	bool timer = false;
-	int timeout;
+	int timeout, n;
 
 	if (any_held(plan))
 		return; /* a slow destination: keep retrying */
@@ -135,8 +162,10 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 		uint64_t now = rte_rdtsc();
 		uint32_t moved = 0;
 
-		/* Also catches what arrived before the sources were armed,
-		 * which signalled nothing. */
+		/* Arm, then look, then sleep: what arrived before a source was
+		 * (re)armed signalled nothing, so this poll must catch it. */
+		for (unsigned int i = 0; i < plan->n; i++)
+			relay_dir_rearm(plan->dirs[i]);
 		for (unsigned int i = 0; i < plan->n; i++)
 			moved += relay_dir_poll(plan->dirs[i], now);
 		if (moved) {
@@ -147,8 +176,15 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 		if (any_held(plan))
 			break;
 		w->stats.sleeps++;
-		if (rte_epoll_wait(set->epfd, events, RTE_DIM(events), timeout) != 0)
-			break; /* signalled (or interrupted): back to polling */
+		n = rte_epoll_wait(set->epfd, events, RTE_DIM(events), timeout);
+		if (n < 0 || kicked(events, n, w->wake_fd))
+			break;
+		/* A timeout or a signal: the next round looks. The epoll set
+		 * is kept (a new one would report still-readable fds again). */
+		if (n > 0 && ++spurious == IDLE_SPURIOUS_MAX) {
+			distrust_nic_interrupts(plan, set);
+			timeout = RELAY_IDLE_POLL_US / 1000;
+		}
 	}
 	for (unsigned int i = 0; i < plan->n; i++)
 		relay_dir_disarm(plan->dirs[i], set);
