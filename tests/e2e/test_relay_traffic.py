@@ -79,9 +79,12 @@ def test_tcp_transfer_arrives_intact(two_hosts, workdir, direction):
     (workdir / "server.py").write_text(SERVER)
     (workdir / "client.py").write_text(CLIENT)
     srv = receiver.popen(f"/usr/bin/python3 {workdir}/server.py")
-    assert srv.stdout.readline().strip() == "ready"
-    sender.exec(f"/usr/bin/python3 {workdir}/client.py {receiver.ip} {blob}")
-    out, err = srv.communicate(timeout=120)
+    try:
+        assert srv.stdout.readline().strip() == "ready"
+        sender.exec(f"/usr/bin/python3 {workdir}/client.py {receiver.ip} {blob}")
+        out, err = srv.communicate(timeout=120)
+    finally:
+        srv.kill()
     size, digest = out.split()
     assert int(size) == len(payload)
     assert digest == hashlib.sha256(payload).hexdigest()
