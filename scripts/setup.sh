@@ -10,6 +10,7 @@ PACKAGES=(
 	libjansson-dev libcmocka-dev
 	python3 python3-pytest python3-scapy python3-matplotlib
 	iproute2 iputils-ping ethtool coreutils procps
+	qemu-system-x86   # the test guest; tests/vm/build-guest.sh adds its kernel and busybox
 )
 
 missing=()

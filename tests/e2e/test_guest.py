@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""A real Linux guest (QEMU TCG, Debian kernel, stock virtio_net) through xviod.
+
+    guest eth0 10.79.1.2 ─vm1 (vhost, queues=2)─ relay r1 ─nic1 (af_packet)─veth─ xgw1 10.79.1.1
+    guest eth1 10.79.2.2 ─vm2 (vhost, offloads=on)─ relay r2 ─nic2 (af_packet)─veth─ xgw2 10.79.2.1
+
+One guest is booted for the whole module (a TCG boot takes 5-10 s here); each
+test leaves it as it found it. Waits only guard against hangs: no test passes
+or fails on time. tests/vm/tcp-rate.py uses the same bed to measure rates.
+"""
+import hashlib
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from guest import QEMU, Guest, Nic
+from harness import Netns, Xviod, wait_for
+
+PORTS = iter(range(5001, 6000))  # a fresh TCP port for every transfer
+
+# Receives one TCP connection; prints its byte count, sha256 and the seconds
+# from accept to EOF.
+SERVER = textwrap.dedent("""
+    import hashlib, socket, sys, time
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(1); print("ready", flush=True)
+    s.settimeout(600); c, _ = s.accept(); c.settimeout(600)
+    t0 = time.monotonic(); h = hashlib.sha256(); n = 0
+    while True:
+        b = c.recv(262144)
+        if not b: break
+        h.update(b); n += len(b)
+    t = time.monotonic() - t0
+    c.close()
+    print(n, h.hexdigest(), t, flush=True)
+""")
+
+# Sends a file to a listener that may not be up yet; prints the seconds it took.
+CLIENT = textwrap.dedent("""
+    import socket, sys, time
+    data = open(sys.argv[3], "rb").read()
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=600)
+            break
+        except OSError:
+            if time.monotonic() > deadline: raise
+            time.sleep(0.2)
+    t0 = time.monotonic()
+    c.sendall(data); c.shutdown(socket.SHUT_WR)
+    while c.recv(65536): pass   # until the receiver has closed
+    print(time.monotonic() - t0, flush=True)
+""")
+
+
+class Bed:
+    """xviod, two wire-side hosts and one guest with a NIC towards each.
+    `links` maps a name to (port options, guest address, wire address)."""
+
+    LINKS = {
+        "plain": (["queues=2"], "10.79.1.2/24", "10.79.1.1/24"),
+        "offloads": (["offloads=on"], "10.79.2.2/24", "10.79.2.1/24"),
+    }
+
+    def __init__(self, workdir, links=None):
+        self.dir = Path(workdir)
+        self.links = links or self.LINKS
+        self.xviod = None
+        self.guest = None
+        self.wire = {}
+        self.ip = {}
+
+    def start(self):
+        if shutil.which(QEMU) is None:
+            raise AssertionError(f"{QEMU} not found: apt-get install qemu-system-x86")
+        try:
+            self.xviod = Xviod(self.dir).start()
+            nics = []
+            for i, (name, (opts, gaddr, waddr)) in enumerate(self.links.items(), start=1):
+                wire = self.wire[name] = Netns(f"xgw{i}", waddr)
+                self.ip[name] = gaddr.split("/")[0]
+                self.xviod.ctl("port", "add", f"vm{i}", "vhost", f"vm{i}.sock", *opts)
+                self.xviod.ctl("port", "add", f"nic{i}", "eth",
+                               f"net_af_packet{i},iface={wire.outer}")
+                self.xviod.ctl("relay", "add", f"r{i}", f"vm{i}", f"nic{i}")
+                queues = int(next((o.split("=")[1] for o in opts
+                                   if o.startswith("queues=")), 1))
+                nics.append(Nic(self.dir / f"vm{i}.sock", gaddr, queues=queues))
+            self.guest = Guest(self.dir, nics).start()
+            for i, _ in enumerate(self.links, start=1):
+                wait_for(lambda: self.xviod.port(f"vm{i}")["state"] == "connected",
+                         f"vm{i} to connect", timeout=60)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self):
+        """Tear down; returns xviod's exit code (None if it never started)."""
+        if self.guest is not None:
+            self.guest.stop()
+        for w in self.wire.values():
+            w.delete()
+        return self.xviod.stop() if self.xviod is not None else None
+
+    def index(self, link):
+        return list(self.links).index(link) + 1
+
+    def eth(self, link):
+        return f"eth{self.index(link) - 1}"
+
+    def relay(self, link):
+        return f"r{self.index(link)}"
+
+    # -- traffic -----------------------------------------------------------
+
+    def guest_to_wire(self, link, size_mb):
+        """Send size_mb MiB of random data from the guest with busybox nc.
+        Returns (bytes received, sha256 sent, sha256 received, seconds)."""
+        g, wire = self.guest, self.wire[link]
+        (self.dir / "server.py").write_text(SERVER)
+        g.check(f"dd if=/dev/urandom of=/tmp/tx bs=1M count={size_mb} 2>/dev/null")
+        sent = g.check("sha256sum /tmp/tx").split()[0]
+        port = next(PORTS)
+        srv = wire.popen(f"/usr/bin/python3 {self.dir}/server.py {port}")
+        try:
+            assert srv.stdout.readline().strip() == "ready", srv.stderr.read()
+            g.check(f"nc {wire.ip} {port} </tmp/tx", timeout=600)
+            out, _ = srv.communicate(timeout=600)
+        finally:
+            if srv.poll() is None:
+                srv.kill()
+                srv.wait()
+            g.run("rm -f /tmp/tx")
+        n, digest, secs = out.split()
+        return int(n), sent, digest, float(secs)
+
+    def wire_to_guest(self, link, size_mb):
+        """Send size_mb MiB of random data from the wire host to busybox nc
+        in the guest. Returns (bytes received, sha256 sent, sha256 received,
+        seconds)."""
+        g, wire = self.guest, self.wire[link]
+        payload = os.urandom(size_mb << 20)
+        blob = self.dir / "payload.bin"
+        blob.write_bytes(payload)
+        (self.dir / "client.py").write_text(CLIENT)
+        port = next(PORTS)
+        g.check("rm -f /tmp/rx /tmp/rx.done; "
+                f"(nc -l -p {port} >/tmp/rx; echo $? >/tmp/rx.done) </dev/null >/dev/null 2>&1 &")
+        try:
+            r = wire.exec(f"/usr/bin/python3 {self.dir}/client.py {self.ip[link]} {port} {blob}",
+                          timeout=600)
+            g.check("while [ ! -e /tmp/rx.done ]; do sleep 0.2; done", timeout=300)
+            assert g.check("cat /tmp/rx.done").strip() == "0"
+            n = int(g.check("wc -c </tmp/rx").strip())
+            digest = g.check("sha256sum /tmp/rx").split()[0]
+        finally:
+            g.run("killall nc 2>/dev/null; rm -f /tmp/rx /tmp/rx.done")
+        return n, hashlib.sha256(payload).hexdigest(), digest, float(r.stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def bed(tmp_path_factory):
+    b = Bed(tmp_path_factory.mktemp("g", numbered=True)).start()
+    yield b
+    rc = b.stop()
+    assert rc == 0, f"xviod did not exit cleanly ({rc}); log {b.xviod.log}"
+    leftovers = [p.name for p in b.dir.glob("vm*.sock")]
+    assert not leftovers, f"vhost sockets left behind: {leftovers}"
+
+
+def counters(bed, link):
+    d = bed.xviod.direction(bed.relay(link), "vm-to-nic")
+    return {k: d[k] for k in ("packets", "gso_frames", "gso_segments", "sw_checksums")}
+
+
+def test_guest_virtio_net_driver_comes_up(bed):
+    g, x = bed.guest, bed.xviod
+    plain, offl = x.port("vm1"), x.port("vm2")
+    for p in (plain, offl):
+        assert p["state"] == "connected"
+        assert p["connects"] == 1 and p["disconnects"] == 0
+        assert {"version_1", "mrg_rxbuf"} <= set(p["feature_names"]), p
+    assert plain["queue_pairs"] == 2 and "mq" in plain["feature_names"]
+    assert not {"csum", "host_tso4", "host_tso6"} & set(plain["feature_names"])
+    assert {"csum", "guest_csum", "host_tso4", "host_tso6"} <= set(offl["feature_names"])
+    assert not {"guest_tso4", "guest_tso6", "host_ufo"} & set(offl["feature_names"])
+
+    for link, port in (("plain", plain), ("offloads", offl)):
+        eth = bed.eth(link)
+        assert g.check(f"basename $(readlink /sys/class/net/{eth}/device/driver)").strip() \
+            == "virtio_net"
+        assert g.check(f"cat /sys/class/net/{eth}/operstate").strip() == "up"
+        assert f"inet {bed.ip[link]}/24" in g.check(f"ip -o -4 addr show {eth}")
+        k = g.check(f"ethtool -k {eth}")
+        on = link == "offloads"
+        assert (f"tx-checksumming: {'on' if on else 'off'}") in k, k
+        assert (f"tcp-segmentation-offload: {'on' if on else 'off'}") in k, k
+
+
+def test_ping_wire_host_to_guest_and_back(bed):
+    g, x, wire = bed.guest, bed.xviod, bed.wire["plain"]
+    wait_for(lambda: wire.exec(f"ping -c 1 -W 2 {bed.ip['plain']}", check=False).returncode == 0,
+             "a first ping (ARP) to answer", timeout=60, interval=0.5)
+    before = {d: x.direction("r1", d) for d in ("nic-to-vm", "vm-to-nic")}
+    r = wire.exec(f"ping -c 20 -i 0.05 -W 5 {bed.ip['plain']}", check=False)
+    assert " 0% packet loss" in r.stdout, r.stdout + r.stderr
+    out = g.check(f"ping -c 20 -i 0.05 -W 5 {wire.ip}", timeout=120)
+    assert "20 packets received" in out, out
+    for d, old in before.items():
+        now = x.direction("r1", d)
+        assert now["packets"] - old["packets"] >= 40, d
+        assert sum(now["drops"].values()) == sum(old["drops"].values()), (d, now["drops"])
+
+
+@pytest.mark.parametrize("link", ["plain", "offloads"])
+@pytest.mark.parametrize("direction", ["guest-to-wire", "wire-to-guest"])
+def test_tcp_transfer_arrives_intact(bed, link, direction, record_property):
+    """(with offloads=on the guest sends TSO frames of up to 64 KB with
+    partial checksums; xviod segments and checksums them in software)"""
+    before = counters(bed, link)
+    send = bed.guest_to_wire if direction == "guest-to-wire" else bed.wire_to_guest
+    n, sent, received, secs = send(link, 16)
+    assert n == 16 << 20
+    assert received == sent
+    after = counters(bed, link)
+    delta = {k: after[k] - before[k] for k in after}
+    record_property("vm_to_nic", delta)
+    record_property("mbit_per_s", round(n * 8 / secs / 1e6, 1))
+    print(f"\n{link} {direction}: {n * 8 / secs / 1e6:.1f} Mbit/s; relay vm-to-nic {delta}")
+    if link == "plain":
+        assert delta["gso_frames"] == 0 and delta["sw_checksums"] == 0
+    elif direction == "guest-to-wire":
+        # The guest's TCP did use TSO, and every frame became MSS-sized segments.
+        assert delta["gso_frames"] > 0, delta
+        assert delta["gso_segments"] > delta["gso_frames"], delta
+
+
+def test_guest_turns_on_a_second_queue_pair(bed):
+    """ethtool -L in the guest: QEMU enables queue pair 1 on vm1, xviod
+    sees it, traffic still flows; then back to one pair."""
+    g, x, wire = bed.guest, bed.xviod, bed.wire["plain"]
+    eth = bed.eth("plain")
+    try:
+        g.check(f"ethtool -L {eth} combined 2")
+        wait_for(lambda: (x.port("vm1")["rxq_enabled"], x.port("vm1")["txq_enabled"]) == (3, 3),
+                 "vm1 queue pair 1 to be enabled", timeout=60)
+        assert "Combined:\t2" in g.check(f"ethtool -l {eth}").split("Current")[1]
+        r = wire.exec(f"ping -c 10 -i 0.05 -W 5 {bed.ip['plain']}", check=False)
+        assert " 0% packet loss" in r.stdout, r.stdout + r.stderr
+    finally:
+        g.check(f"ethtool -L {eth} combined 1")
+    wait_for(lambda: x.port("vm1")["rxq_enabled"] == 1, "vm1 back to one pair", timeout=60)
+    r = wire.exec(f"ping -c 5 -i 0.05 -W 5 {bed.ip['plain']}", check=False)
+    assert " 0% packet loss" in r.stdout, r.stdout + r.stderr
