@@ -413,6 +413,8 @@ static json_t *feature_names(uint64_t f)
 		{ VIRTIO_F_VERSION_1, "version_1" },
 		{ VIRTIO_F_RING_PACKED, "packed" },
 		{ 26 /* VHOST_F_LOG_ALL: dirty logging, live migration */, "log_all" },
+		{ 28 /* VIRTIO_RING_F_INDIRECT_DESC */, "indirect_desc" },
+		{ 29 /* VIRTIO_RING_F_EVENT_IDX */, "event_idx" },
 		{ 30 /* VHOST_USER_F_PROTOCOL_FEATURES */, "protocol_features" },
 	};
 	json_t *arr = json_array();
