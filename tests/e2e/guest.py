@@ -65,7 +65,7 @@ class Guest:
     a shell command in it; stop() powers it off (or kills QEMU)."""
 
     def __init__(self, workdir, nics, name="guest", mem_mb=256, cpus=1, append="",
-                 image_dir=IMAGE_DIR):
+                 image_dir=IMAGE_DIR, incoming=None):
         self.dir = Path(workdir)
         self.name = name
         self.nics = list(nics)
@@ -77,6 +77,9 @@ class Guest:
         self.console = self.dir / f"console-{name}.log"
         self.agent_path = self.dir / f"{name}-agent.sock"
         self.transcript = self.dir / f"agent-{name}.log"  # all agent traffic
+        self.monitor_path = self.dir / f"{name}-mon.sock"  # HMP, see hmp()
+        self.incoming = incoming  # e.g. "unix:PATH": a migration destination
+        self.mon = None
         self.proc = None
         self.agent = None
         self.buf = b""
@@ -98,7 +101,10 @@ class Guest:
                 # wait=on: QEMU starts the guest only once we are connected,
                 # so not a byte of the agent's output is lost.
                 "-chardev", f"socket,id=agent,path={self.agent_path},server=on,wait=on",
-                "-serial", "chardev:agent"]
+                "-serial", "chardev:agent",
+                "-monitor", f"unix:{self.monitor_path},server=on,wait=off"]
+        if self.incoming:
+            args += ["-incoming", self.incoming]
         for i, n in enumerate(self.nics):
             mac = n.mac or f"52:54:00:78:00:{i + 1:02x}"
             netdev = f"vhost-user,id=net{i},chardev=vu{i}"
@@ -115,6 +121,7 @@ class Guest:
         # Builds the image if it is missing or stale; 0.2 s if up to date.
         kernel, initrd = build_image(self.image_dir)
         self.agent_path.unlink(missing_ok=True)
+        self.monitor_path.unlink(missing_ok=True)
         t0 = time.monotonic()
         self.logf = open(self.log, "w")
         self.tlog = open(self.transcript, "wb", buffering=0)
@@ -123,6 +130,10 @@ class Guest:
                                      preexec_fn=_die_with_parent)
         try:
             self._connect_agent(t0 + timeout)
+            if self.incoming:
+                # A migration destination: the guest (and its agent) arrive
+                # with the migration; nothing to wait for yet.
+                return self
             self._read_until(re.compile(rb"@@XVIO-READY\r?\n"), t0 + timeout, "the agent")
         except BaseException:
             self.kill()
@@ -167,9 +178,13 @@ class Guest:
         if self.agent is not None:
             self.agent.close()
             self.agent = None
+        if self.mon is not None:
+            self.mon.close()
+            self.mon = None
         self.logf.close()
         self.tlog.close()
         self.agent_path.unlink(missing_ok=True)
+        self.monitor_path.unlink(missing_ok=True)
         rc, self.proc = self.proc.returncode, None
         return rc
 
@@ -178,6 +193,46 @@ class Guest:
 
     def __exit__(self, *exc):
         self.stop()
+
+    # -- the monitor -------------------------------------------------------
+
+    def hmp(self, cmd, timeout=30):
+        """Run a human monitor command (e.g. `info migrate`); returns its output."""
+        deadline = time.monotonic() + timeout
+        if self.mon is None:
+            while True:
+                self._check_alive("connecting to the monitor")
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(str(self.monitor_path))
+                    self.mon = s
+                    break
+                except OSError:
+                    s.close()
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{self.name}: no monitor socket; {self.diag()}")
+                time.sleep(0.05)
+            self._mon_read(deadline)  # the banner and first prompt
+        self.mon.sendall(cmd.encode() + b"\n")
+        out = self._mon_read(deadline)
+        # HMP echoes the command line first.
+        lines = out.replace("\r", "").split("\n")
+        return "\n".join(lines[1:]).strip()
+
+    def _mon_read(self, deadline):
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"{self.name}: monitor timed out: {buf!r}")
+            r, _, _ = select.select([self.mon], [], [], min(left, 1.0))
+            if r:
+                chunk = self.mon.recv(65536)
+                if not chunk:
+                    raise AssertionError(f"{self.name}: monitor closed: {buf!r}")
+                buf += chunk
+        # Strip terminal escapes HMP sends on a socket.
+        return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", buf[:-len(b"(qemu) ")].decode(errors="replace"))
 
     # -- the agent ---------------------------------------------------------
 
