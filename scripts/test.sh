@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 
 meson test -C build --suite unit --print-errorlogs
-/usr/bin/python3 -m pytest -v -p no:cacheprovider --junitxml=build/e2e.xml tests/e2e "$@"
+/usr/bin/python3 -m pytest -v -p no:cacheprovider -o junit_family=legacy --junitxml=build/e2e.xml tests/e2e "$@"
 
 /usr/bin/python3 - <<'PY'
 import json, re, sys
