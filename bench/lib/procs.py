@@ -2,16 +2,17 @@
 """The processes of a relay benchmark: xviod, the limit and the generator.
 
 Every process started here is registered in `_alive`; cleanup() stops them
-all (SIGTERM, then SIGKILL) and is safe to call any number of times, from a
-finally block, atexit or a signal handler. Nothing here judges a number.
+all (SIGTERM, then SIGKILL) and is safe to call any number of times. Each
+also gets SIGTERM from the kernel if the benchmark itself dies. Nothing here
+judges a number.
 """
 import ctypes
 import json
 import os
 import re
-import select
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -109,14 +110,15 @@ class Xviod:
         wait_for(lambda: self.proc.poll() is not None or self._ready(n_relays),
                  "xviod and its relays")
         if self.proc.poll() is not None:
-            raise RuntimeError(f"xviod exited {self.proc.returncode}; see {self.log.name}")
+            tail = " | ".join(Path(self.log.name).read_text().strip().splitlines()[-3:])
+            raise RuntimeError(f"xviod exited {self.proc.returncode}: {tail}")
 
     def _ready(self, n_relays):
         if not self.sock.exists():
             return False
         try:
             return len(self.ctl("relay", "list")) == n_relays
-        except (subprocess.CalledProcessError, json.JSONDecodeError):
+        except (subprocess.SubprocessError, json.JSONDecodeError):
             return False
 
     def ctl(self, *args):
@@ -150,7 +152,8 @@ class Testpmd:
         self.name = name
         self.log = open(Path(workdir) / f"testpmd-{name}.log", "wb")
         args = ["stdbuf", "-oL", TESTPMD, "--lcores", lcores, "--no-pci", "--in-memory",
-                "--single-file-segments", "-m", "1024", "--file-prefix", name]
+                "--single-file-segments", "-m", "1024", "--file-prefix", name,
+                "--log-level=lib.vhost.config:warning"]
         for v in vdevs:
             args += ["--vdev", v]
         args += ["--", "-i", "--forward-mode=io", "--nb-cores=1", "--no-lsc-interrupt",
@@ -158,28 +161,41 @@ class Testpmd:
                  "--record-core-cycles", f"--total-num-mbufs={mbufs}", *extra]
         self.proc = _spawn(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, bufsize=0)
-        self._read_until_prompt(timeout=120)
+        self._out, self._eof = bytearray(), False
+        self._cv = threading.Condition()
+        self._pump_thread = threading.Thread(target=self._pump, daemon=True)
+        self._pump_thread.start()
+        self._wait_prompt(timeout=120)
 
-    def _read_until_prompt(self, timeout=30):
-        buf, fd = b"", self.proc.stdout.fileno()
-        deadline = time.monotonic() + timeout
-        while not buf.endswith(self.PROMPT):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise RuntimeError(f"testpmd {self.name}: no prompt; see {self.log.name}")
-            if not select.select([fd], [], [], left)[0]:
-                continue
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                raise RuntimeError(f"testpmd {self.name} exited; see {self.log.name}")
+    def _pump(self):
+        """Drain testpmd's output all the time: a full pipe would block
+        testpmd, vhost-user negotiation included."""
+        while chunk := os.read(self.proc.stdout.fileno(), 1 << 16):
             self.log.write(chunk)
-            buf += chunk
-        self.log.flush()
-        return buf[:-len(self.PROMPT)].decode(errors="replace")
+            with self._cv:
+                self._out += chunk
+                self._cv.notify_all()
+        self.log.close()
+        with self._cv:
+            self._eof = True
+            self._cv.notify_all()
+
+    def _wait_prompt(self, timeout):
+        with self._cv:
+            self._cv.wait_for(lambda: self._eof or self._out.endswith(self.PROMPT), timeout)
+            out = self._out.decode(errors="replace")
+            self._out.clear()
+        if not out.endswith(self.PROMPT.decode()):
+            tail = " | ".join(out.strip().splitlines()[-4:])
+            raise RuntimeError(f"testpmd {self.name} {'exited' if self._eof else 'gave no prompt'}"
+                               f": {tail}")
+        return out[:-len(self.PROMPT)]
 
     def cmd(self, line, timeout=30):
+        with self._cv:
+            self._out.clear()  # anything printed since the last prompt
         self.proc.stdin.write(line.encode() + b"\n")
-        return self._read_until_prompt(timeout)
+        return self._wait_prompt(timeout)
 
     def links_up(self):
         out = self.cmd("show port summary all")
@@ -208,7 +224,7 @@ class Testpmd:
             except (BrokenPipeError, subprocess.TimeoutExpired):
                 pass
         _stop(self.proc)
-        self.log.close()
+        self._pump_thread.join(timeout=5)
 
 
 def install_signal_handlers():

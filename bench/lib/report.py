@@ -32,13 +32,14 @@ def summarize(runs):
         if "error" in r:
             continue
         g = groups.setdefault((r["size"], r["relays"], r["contender"]),
-                              {"mpps": [], "cpp": [], "gen_cpp": [], "foreign": 0})
+                              {"mpps": [], "cpp": [], "gen_cpp": [], "noisy": 0, "preempt": []})
         g["mpps"].append(r["mpps"])
         if r["cycles_per_packet"]:
             g["cpp"].append(r["cycles_per_packet"])
         if r["generator"]["cycles_per_packet"]:
             g["gen_cpp"].append(r["generator"]["cycles_per_packet"])
-        g["foreign"] += bool(r.get("foreign"))
+        g["noisy"] += bool(r.get("foreign"))
+        g["preempt"].append(r["noise"]["preempted_contender"] / r["seconds"])
     return groups
 
 
@@ -54,18 +55,21 @@ def table(data):
     groups = summarize(data["runs"])
     rows = ["| size | relays | xviod Mpps med / best | xviod c/p med / best "
             "| limit Mpps med / best | limit c/p med / best | xviod / limit (best) "
-            "| generator c/p med (xviod, limit) |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "| generator c/p med (xviod, limit) | contender preempted /s med | runs (with foreign DPDK) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for size, n in sorted({(s, n) for s, n, _ in groups}):
-        x = groups.get((size, n, "xviod"), {"mpps": [], "cpp": [], "gen_cpp": []})
-        l = groups.get((size, n, "limit"), {"mpps": [], "cpp": [], "gen_cpp": []})
+        empty = {"mpps": [], "cpp": [], "gen_cpp": [], "noisy": 0, "preempt": []}
+        x = groups.get((size, n, "xviod"), empty)
+        l = groups.get((size, n, "limit"), empty)
         ratio = max(x["mpps"]) / max(l["mpps"]) if x["mpps"] and l["mpps"] else float("nan")
         rows.append(
             f"| {size} B | {n} | {fmt(med(x['mpps']))} / {fmt(max(x['mpps'], default=float('nan')))} "
             f"| {fmt(med(x['cpp']), 0)} / {fmt(min(x['cpp'], default=float('nan')), 0)} "
             f"| {fmt(med(l['mpps']))} / {fmt(max(l['mpps'], default=float('nan')))} "
             f"| {fmt(med(l['cpp']), 0)} / {fmt(min(l['cpp'], default=float('nan')), 0)} "
-            f"| {fmt(ratio)} | {fmt(med(x['gen_cpp']), 0)}, {fmt(med(l['gen_cpp']), 0)} |")
+            f"| {fmt(ratio)} | {fmt(med(x['gen_cpp']), 0)}, {fmt(med(l['gen_cpp']), 0)} "
+            f"| {fmt(med(x['preempt'] + l['preempt']), 0)} "
+            f"| {len(x['mpps']) + len(l['mpps'])} ({x['noisy'] + l['noisy']}) |")
     return "\n".join(rows)
 
 
@@ -148,12 +152,12 @@ def plot(data, path):
             ax.set_xticks(range(len(relays)), [str(n) for n in relays])
             ax.set_xlabel("relays on one worker core")
             ax.set_ylabel(label)
-            ax.set_title(f"{size} B packets")
+            if row == 0:
+                ax.set_title(f"{size} B packets")
             ax.grid(axis="y", alpha=0.3)
-            if row == 0 and col == 0:
-                ax.legend(fontsize=8)
     fig.suptitle(f"xviod express relay vs testpmd vhost io limit — {data['conditions']['date']}")
-    fig.tight_layout()
+    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="upper right", fontsize=8)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 

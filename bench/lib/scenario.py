@@ -9,6 +9,7 @@ The generator forwards `io` between its ports 2I and 2I+1 (vmI, nicI), so
 the packets it sends with `start tx_first` loop through the contender in
 both directions for as long as the run lasts.
 """
+import contextlib
 import os
 import shutil
 import time
@@ -30,6 +31,13 @@ def max_relays():
     except OSError:
         pass
     return MAX_ETHPORTS // 2
+
+
+def socket_ports(n_relays):
+    """(ethdev index, socket) of each relay's VM and NIC side: 2I and 2I+1,
+    the pairs testpmd forwards between in its default paired topology."""
+    return [(2 * i + k, f"{side}{i}.sock") for i in range(n_relays)
+            for k, side in enumerate(("vm", "nic"))]
 
 
 def mbufs_for(n_relays):
@@ -69,8 +77,8 @@ class LimitTarget:
     name = "limit"
 
     def __init__(self, workdir, n_relays, tag):
-        vdevs = [f"net_vhost{2 * i + k},iface={workdir}/{side}{i}.sock,queues=1"
-                 for i in range(n_relays) for k, side in enumerate(("vm", "nic"))]
+        vdevs = [f"net_vhost{j},iface={workdir}/{sock},queues=1"
+                 for j, sock in socket_ports(n_relays)]
         self.t = Testpmd(workdir, f"{tag}-limit", vdevs, f"0@{GEN_CPU},1@{WORKER_CPU}",
                          mbufs_for(n_relays))
         self.pid = self.t.proc.pid
@@ -95,8 +103,8 @@ TARGETS = {"xviod": XviodTarget, "limit": LimitTarget}
 
 
 def start_generator(workdir, n_relays, size, tag):
-    vdevs = [f"net_virtio_user{2 * i + k},path={workdir}/{side}{i}.sock,queues=1"
-             for i in range(n_relays) for k, side in enumerate(("vm", "nic"))]
+    vdevs = [f"net_virtio_user{j},path={workdir}/{sock},queues=1"
+             for j, sock in socket_ports(n_relays)]
     gen = Testpmd(workdir, f"{tag}-gen", vdevs, f"0@{GEN_CPU},1@{GEN_CPU}",
                   mbufs_for(n_relays), [f"--txpkts={size}"])
     wait_for(gen.links_up, "generator links up", timeout=30, interval=0.5)
@@ -113,13 +121,27 @@ def noise(target, gen):
     return sample
 
 
-def measure(workdir, contender, n_relays, size, opts, tag):
-    """Start contender and generator, loop traffic, read one window."""
-    os.makedirs(workdir, exist_ok=True)
+@contextlib.contextmanager
+def contender_and_generator(workdir, contender, n_relays, size, tag):
+    """The contender with its sockets in a fresh workdir, and the generator
+    connected to them; both stopped and the workdir removed on the way out."""
+    shutil.rmtree(workdir, ignore_errors=True)  # stale sockets refuse binds
+    os.makedirs(workdir)
     target = gen = None
     try:
         target = TARGETS[contender](workdir, n_relays, tag)
         gen = start_generator(workdir, n_relays, size, tag)
+        yield target, gen
+    finally:
+        for p in (gen, target):
+            if p is not None:
+                p.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure(workdir, contender, n_relays, size, opts, tag):
+    """Loop traffic through the contender and read one window."""
+    with contender_and_generator(workdir, contender, n_relays, size, tag) as (target, gen):
         gen.cmd(f"start tx_first {opts.bursts}")
         time.sleep(opts.warmup)
         n0 = noise(target, gen)
@@ -130,35 +152,21 @@ def measure(workdir, contender, n_relays, size, opts, tag):
         result = target.end()
         g = gen.fwd_stats()
         n1 = noise(target, gen)
-        result["generator"] = {"mpps": g["rx"] / (g["t"] - g0) / 1e6,
-                               "cycles_per_packet": g["cycles_per_packet"]}
-        result["noise"] = {k: n1[k] - n0[k] for k in n0 if k != "t"}
-        ticks = os.sysconf("SC_CLK_TCK") * (n1["t"] - n0["t"])
-        for k in [k for k in result["noise"] if k.startswith("steal_")]:
-            result["noise"][k] = round(100 * result["noise"][k] / ticks, 1)
-        return result
-    finally:
-        for p in (gen, target):
-            if p is not None:
-                p.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    result["generator"] = {"mpps": g["rx"] / (g["t"] - g0) / 1e6,
+                           "cycles_per_packet": g["cycles_per_packet"]}
+    result["noise"] = {k: n1[k] - n0[k] for k in n0 if k != "t"}
+    ticks = os.sysconf("SC_CLK_TCK") * (n1["t"] - n0["t"])
+    for k in [k for k in result["noise"] if k.startswith("steal_")]:
+        result["noise"][k] = round(100 * result["noise"][k] / ticks, 1)
+    return result
 
 
 def measure_idle(workdir, contender, n_relays, seconds, tag):
     """CPU use of the contender with relays up, the generator connected and
     silent: utime+stime from /proc over `seconds`, as % of one CPU."""
-    os.makedirs(workdir, exist_ok=True)
-    target = gen = None
-    try:
-        target = TARGETS[contender](workdir, n_relays, tag)
-        gen = start_generator(workdir, n_relays, 64, tag)
+    with contender_and_generator(workdir, contender, n_relays, 64, tag) as (target, _):
         time.sleep(1)
         c0, t0 = cpu_seconds(target.pid), time.monotonic()
         time.sleep(seconds)
         c1, t1 = cpu_seconds(target.pid), time.monotonic()
-        return {"cpu_percent": 100 * (c1 - c0) / (t1 - t0), "seconds": t1 - t0}
-    finally:
-        for p in (gen, target):
-            if p is not None:
-                p.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    return {"cpu_percent": 100 * (c1 - c0) / (t1 - t0), "seconds": t1 - t0}
