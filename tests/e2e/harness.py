@@ -59,7 +59,20 @@ class Xviod:
         self.config = config
         self.proc = None
 
-    def start(self):
+    def start(self, attempts=3):
+        """Start xviod. DPDK 22.11's af_packet names its PACKET_FANOUT group
+        pid ^ ifindex, which can collide with another process's group (e.g.
+        the VM's testpmd) and fail with EINVAL; a new process gets a new pid,
+        so such a start is retried."""
+        for attempt in range(attempts):
+            try:
+                return self._start()
+            except AssertionError as e:
+                if "PACKET_FANOUT" not in str(e) or attempt + 1 == attempts:
+                    raise
+        return self
+
+    def _start(self):
         args = [str(XVIOD), "--no-huge", "-m", "512", "--mbufs", "16384",
                 "-w", self.workers, "-c", str(self.sock), "-s", str(self.dir),
                 "--file-prefix", self.prefix] + self.extra
