@@ -83,6 +83,7 @@ class Xviod:
         wait_for(lambda: self.sock.exists() or self.proc.poll() is not None,
                  "xviod control socket")
         if self.proc.poll() is not None:
+            self.logf.close()
             raise AssertionError(f"xviod exited {self.proc.returncode}:\n{self.log.read_text()}")
         return self
 
