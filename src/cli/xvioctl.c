@@ -212,7 +212,7 @@ static void print_cores(json_t *cores)
 				      num(cyc, sizeof(cyc), c, "cycles_per_packet"),
 				      num(sl, sizeof(sl), c, "sleeps"), dirs };
 
-		json_array_foreach(json_object_get(c, "directions"), j, d)
+		json_array_foreach(json_object_get(c, "jobs"), j, d)
 			if (off < sizeof(dirs))
 				off += (size_t)snprintf(dirs + off, sizeof(dirs) - off, "%s%s",
 							j ? " " : "", json_string_value(d));

@@ -5,7 +5,7 @@
  * The main thread is the control plane: it serves the control socket,
  * samples loads once a second (rebalancing relays if enabled) and handles
  * SIGINT/SIGTERM through a signalfd. Workers run the datapath on their own
- * lcores (relay/worker.h); rte_vhost runs its own thread.
+ * lcores (worker/worker.h); rte_vhost runs its own thread.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +34,7 @@
 #include "port/port.h"
 #include "relay/relay.h"
 #include "relay/relay_ctl.h"
-#include "relay/worker.h"
+#include "worker/worker.h"
 
 RTE_LOG_REGISTER(xvio_logtype, xvio, INFO);
 

@@ -8,7 +8,7 @@
  *  - The vhost-user thread changes only the connection state inside a
  *    vhost_port (vid, ready, queue masks), with atomics; see vhost_port.h.
  *  - Workers reach ports only through relay directions, which the control
- *    thread publishes with RCU (relay/worker.h). A port that is part of a
+ *    thread publishes with RCU (worker/worker.h). A port that is part of a
  *    relay cannot be removed until the relay is.
  */
 #ifndef XVIO_PORT_H

@@ -19,7 +19,7 @@
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
 #include "port/port.h"
-#include "relay/worker.h"
+#include "worker/worker.h"
 
 #define FEATURE(bit) (1ULL << (bit))
 

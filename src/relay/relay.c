@@ -12,11 +12,10 @@
 #include "ctl/ctl_args.h"
 #include "port/port.h"
 #include "relay/placement.h"
-#include "relay/worker.h"
+#include "worker/worker.h"
 
 /* A move must take at least this share of a core off the busiest
  * worker, so measurement noise never shuffles relays around. */
-#define REBALANCE_MIN_GAIN_PERCENT 5
 
 static TAILQ_HEAD(, relay) relay_list = TAILQ_HEAD_INITIALIZER(relay_list);
 
@@ -59,48 +58,6 @@ struct relay *relay_first(void)
 struct relay *relay_next(struct relay *r)
 {
 	return TAILQ_NEXT(r, next);
-}
-
-/* Sum of the loads and direction counts per worker, for placement. */
-static void worker_loads(uint64_t *load, unsigned int *count)
-{
-	struct relay *r;
-
-	memset(load, 0, sizeof(*load) * worker_count());
-	memset(count, 0, sizeof(*count) * worker_count());
-	TAILQ_FOREACH(r, &relay_list, next) {
-		for (int k = 0; k < DIR__COUNT; k++) {
-			const struct relay_dir *d = &r->dir[k];
-
-			if (d->worker == NULL)
-				continue;
-			load[d->worker->index] += d->load;
-			count[d->worker->index]++;
-		}
-	}
-}
-
-static struct worker *least_loaded_worker(void)
-{
-	uint64_t load[XVIO_MAX_WORKERS];
-	unsigned int count[XVIO_MAX_WORKERS];
-
-	worker_loads(load, count);
-	return worker_get(placement_least_loaded(load, count, worker_count()));
-}
-
-static int dir_move(struct relay_dir *d, struct worker *to)
-{
-	int rc;
-
-	if (d->worker == to)
-		return 0;
-	if (d->worker != NULL) {
-		rc = worker_plan_remove(d->worker, d);
-		if (rc)
-			return rc;
-	}
-	return worker_plan_add(to, d);
 }
 
 /* The directions a command names: one, or both when dir is NULL. */
@@ -220,15 +177,17 @@ int relay_add(json_t *args, char *err, size_t errlen)
 		r->dir[k].kind = (enum relay_dir_kind)k;
 		r->dir[k].vm = vm;
 		r->dir[k].nic = nic;
-		r->dir[k].pinned = pin[k] != NULL;
+		r->dir[k].job.ops = &relay_dir_job_ops;
+		r->dir[k].job.source = k == DIR_VM_TO_NIC ? vm : nic;
+		r->dir[k].job.pinned = pin[k] != NULL;
+		snprintf(r->dir[k].job.name, sizeof(r->dir[k].job.name), "%s/%s", name,
+			 dir_names[k]);
 	}
 	vm->relay = r;
 	nic->relay = r;
 	TAILQ_INSERT_TAIL(&relay_list, r, next);
 	for (int k = 0; k < DIR__COUNT; k++) {
-		struct worker *w = pin[k] ? pin[k] : least_loaded_worker();
-
-		rc = worker_plan_add(w, &r->dir[k]);
+		rc = job_place(&r->dir[k].job, pin[k]);
 		if (rc) {
 			relay_del(name, err, errlen);
 			snprintf(err, errlen, "out of memory");
@@ -236,20 +195,15 @@ int relay_add(json_t *args, char *err, size_t errlen)
 		}
 	}
 	XVIO_LOG(INFO, "relay %s: %s <-> %s (CPU %u / %u)", r->name, vm->name, nic->name,
-		 r->dir[DIR_VM_TO_NIC].worker->cpu, r->dir[DIR_NIC_TO_VM].worker->cpu);
+		 r->dir[DIR_VM_TO_NIC].job.worker->cpu, r->dir[DIR_NIC_TO_VM].job.worker->cpu);
 	return 0;
 }
 
 static void relay_destroy(struct relay *r)
 {
 	for (int k = 0; k < DIR__COUNT; k++) {
-		struct relay_dir *d = &r->dir[k];
-
-		/* Each removal waits a grace period: afterwards no worker
-		 * holds a pointer to d. */
-		while (d->worker != NULL && worker_plan_remove(d->worker, d) != 0)
-			;
-		relay_dir_flush_held(d);
+		job_unplace(&r->dir[k].job);
+		relay_dir_flush_held(&r->dir[k]);
 	}
 	TAILQ_REMOVE(&relay_list, r, next);
 	r->vm->relay = NULL;
@@ -291,11 +245,11 @@ int relay_pin(struct relay *r, const char *dir, unsigned int cpu,
 	for (int k = 0; k < DIR__COUNT && rc == 0; k++) {
 		if (!(mask & (1u << k)))
 			continue;
-		rc = dir_move(&r->dir[k], w);
+		rc = job_place(&r->dir[k].job, w);
 		if (rc)
 			snprintf(err, errlen, "out of memory");
 		else
-			r->dir[k].pinned = true;
+			r->dir[k].job.pinned = true;
 	}
 	return rc;
 }
@@ -307,7 +261,7 @@ int relay_unpin(struct relay *r, const char *dir, char *err, size_t errlen)
 
 	for (int k = 0; k < DIR__COUNT && rc == 0; k++)
 		if (mask & (1u << k))
-			r->dir[k].pinned = false;
+			r->dir[k].job.pinned = false;
 	return rc;
 }
 
@@ -322,19 +276,19 @@ static json_t *dir_to_json(const struct relay_dir *d)
 				    json_integer((json_int_t)s->drops[i]));
 	obj = json_pack("{s:s, s:i, s:b, s:I, s:I, s:I, s:I, s:I, s:i, s:o}",
 			"direction", dir_names[d->kind],
-			"cpu", d->worker ? (int)d->worker->cpu : -1,
-			"pinned", d->pinned,
+			"cpu", d->job.worker ? (int)d->job.worker->cpu : -1,
+			"pinned", d->job.pinned,
 			"packets", (json_int_t)s->packets,
 			"bytes", (json_int_t)s->bytes,
-			"busy_cycles", (json_int_t)s->busy_cycles,
+			"busy_cycles", (json_int_t)d->job.busy_cycles,
 			"retries", (json_int_t)s->retries,
-			"load_cycles_per_s", (json_int_t)d->load,
+			"load_cycles_per_s", (json_int_t)d->job.load,
 			"held", (int)d->held_n,
 			"drops", drops);
 	if (d->kind == DIR_NIC_TO_VM)
 		json_object_set_new(obj, "idle_wakeup",
 			json_string(!d->nic->eth.rx_intr ? "timer" :
-				    d->nic_intr_unreliable ? "timer (interrupts unreliable)" :
+				    d->job.intr_unreliable ? "timer (interrupts unreliable)" :
 				    "interrupt"));
 	if (d->kind == DIR_VM_TO_NIC)
 		json_object_update_new(obj, json_pack("{s:I, s:I, s:I}",
@@ -342,7 +296,7 @@ static json_t *dir_to_json(const struct relay_dir *d)
 			"gso_segments", (json_int_t)s->gso_segments,
 			"sw_checksums", (json_int_t)s->sw_checksums));
 	json_object_set_new(obj, "cycles_per_packet",
-			    json_real(s->packets ? (double)s->busy_cycles / (double)s->packets : 0.0));
+			    json_real(s->packets ? (double)d->job.busy_cycles / (double)s->packets : 0.0));
 	return obj;
 }
 
@@ -354,9 +308,9 @@ json_t *relay_to_json(const struct relay *r, bool config_only)
 	for (int k = 0; k < DIR__COUNT; k++) {
 		char key[32];
 
-		if (r->dir[k].pinned && r->dir[k].worker) {
+		if (r->dir[k].job.pinned && r->dir[k].job.worker) {
 			snprintf(key, sizeof(key), "%s-core", dir_names[k]);
-			json_object_set_new(obj, key, json_integer(r->dir[k].worker->cpu));
+			json_object_set_new(obj, key, json_integer(r->dir[k].job.worker->cpu));
 		}
 	}
 	if (!config_only) {
@@ -367,48 +321,4 @@ json_t *relay_to_json(const struct relay *r, bool config_only)
 		json_object_set_new(obj, "directions", dirs);
 	}
 	return obj;
-}
-
-unsigned int relay_rebalance(uint64_t interval_cycles, bool move)
-{
-	struct placement_item items[2 * 1024];
-	struct relay_dir *dirs[RTE_DIM(items)];
-	unsigned int n = 0, moved = 0;
-	uint64_t hz = rte_get_tsc_hz();
-	struct relay *r;
-
-	TAILQ_FOREACH(r, &relay_list, next) {
-		for (int k = 0; k < DIR__COUNT; k++) {
-			struct relay_dir *d = &r->dir[k];
-			uint64_t busy = __atomic_load_n(&d->stats.busy_cycles, __ATOMIC_RELAXED);
-
-			/* interval 0: decide on the last sample, take no new one */
-			if (interval_cycles) {
-				d->load = (uint64_t)((double)(busy - d->load_last_busy) *
-						     (double)hz / (double)interval_cycles);
-				d->load_last_busy = busy;
-			}
-			if (d->worker == NULL || n == RTE_DIM(items))
-				continue;
-			items[n] = (struct placement_item){
-				.load = d->load, .worker = d->worker->index, .pinned = d->pinned,
-			};
-			dirs[n++] = d;
-		}
-	}
-	if (!move || worker_count() < 2)
-		return 0;
-	placement_rebalance(items, n, worker_count(), hz * REBALANCE_MIN_GAIN_PERCENT / 100);
-	for (unsigned int i = 0; i < n; i++) {
-		struct worker *to = worker_get(items[i].worker);
-
-		if (to == dirs[i]->worker)
-			continue;
-		XVIO_LOG(INFO, "rebalance: relay %s %s from CPU %u to CPU %u",
-			 dirs[i]->relay->name, dir_names[dirs[i]->kind],
-			 dirs[i]->worker->cpu, to->cpu);
-		if (dir_move(dirs[i], to) == 0)
-			moved++;
-	}
-	return moved;
 }

@@ -26,6 +26,8 @@
 #include <rte_common.h>
 #include <rte_mbuf.h>
 
+#include "worker/worker.h"
+
 #define RELAY_BURST 32
 /* Held packets: a burst, or a burst of 64 KB TSO frames cut at MSS 536. */
 #define RELAY_HELD_MAX (RELAY_BURST * 128)
@@ -52,7 +54,6 @@ struct relay_dir_stats {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t drops[DROP__COUNT];
-	uint64_t busy_cycles;
 	uint64_t retries;     /* polls that found the destination full */
 	uint64_t gso_frames;  /* guest TSO frames segmented in software */
 	uint64_t gso_segments;
@@ -61,9 +62,9 @@ struct relay_dir_stats {
 
 struct port;
 struct relay;
-struct worker;
 
 struct relay_dir {
+	struct worker_job job;     /* busy cycles, placement: see worker.h */
 	/* Set when the relay is created, never changed. */
 	struct relay *relay;
 	enum relay_dir_kind kind;
@@ -76,15 +77,7 @@ struct relay_dir {
 	uint16_t held_n;
 	uint16_t next_queue;       /* round robin over source queues */
 	uint64_t stall_since;      /* TSC of the last progress while holding */
-	bool armed;                /* wake-ups requested for an idle sleep */
-	bool nic_intr_unreliable;  /* fired with nothing to receive: use the timer */
 	struct relay_dir_stats stats;
-
-	/* Control thread only. */
-	struct worker *worker;     /* running it now */
-	bool pinned;               /* placed by the operator: never rebalanced */
-	uint64_t load_last_busy;   /* busy_cycles at the last load sample */
-	uint64_t load;             /* busy cycles per second, last sample */
 } __rte_cache_aligned;
 
 struct relay {
@@ -114,25 +107,8 @@ int relay_unpin(struct relay *r, const char *dir, char *err, size_t errlen);
 
 json_t *relay_to_json(const struct relay *r, bool config_only);
 
-/*
- * Sample every direction's load (call once per interval) and, if enabled,
- * move unpinned directions so the busiest worker gets lighter. Returns
- * the number of directions moved.
- */
-unsigned int relay_rebalance(uint64_t interval_cycles, bool move);
-
-/* Datapath (relay_dp.c): run one direction once; returns packets moved. */
-uint16_t relay_dir_poll(struct relay_dir *d, uint64_t now);
-
-/*
- * Idle sleep (relay_idle.c): ask the source to wake the set when packets
- * arrive. Returns false if it cannot (then it must be polled by timer).
- * disarm undoes it after the sleep.
- */
-struct idle_set;
-bool relay_dir_arm(struct relay_dir *d, struct idle_set *set);
-void relay_dir_rearm(struct relay_dir *d);   /* before each poll while asleep */
-void relay_dir_disarm(struct relay_dir *d, struct idle_set *set);
+/* Datapath (relay_dp.c): how workers run a direction. */
+extern const struct worker_job_ops relay_dir_job_ops;
 
 /* Release held packets of a direction no worker runs any more. */
 void relay_dir_flush_held(struct relay_dir *d);

@@ -16,7 +16,7 @@
 #include "port/port.h"
 #include "relay/relay.h"
 #include "relay/relay_ctl.h"
-#include "relay/worker.h"
+#include "worker/worker.h"
 
 static bool auto_rebalance = true;
 
@@ -48,7 +48,7 @@ void relay_ctl_tick(uint64_t interval_cycles)
 		worker_sample[i].busy = busy;
 		worker_sample[i].idle = idle;
 	}
-	relay_rebalance(interval_cycles, auto_rebalance);
+	jobs_rebalance(interval_cycles, auto_rebalance);
 }
 
 static int get_relay(json_t *args, const char *const *allowed, struct relay **r,
@@ -157,15 +157,11 @@ static json_t *cores_json(void)
 	for (unsigned int i = 0; i < worker_count(); i++) {
 		const struct worker *w = worker_get(i);
 		const struct worker_stats *s = &w->stats;
-		json_t *dirs = json_array();
+		json_t *jobs = json_array();
 		json_t *obj;
 
-		for (unsigned int k = 0; k < w->plan->n; k++) {
-			const struct relay_dir *d = w->plan->dirs[k];
-
-			json_array_append_new(dirs, json_sprintf("%s/%s", d->relay->name,
-								 relay_dir_name(d->kind)));
-		}
+		for (unsigned int k = 0; k < w->plan->n; k++)
+			json_array_append_new(jobs, json_string(w->plan->jobs[k]->name));
 		obj = json_pack("{s:i, s:i, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:o}",
 				"cpu", (int)w->cpu, "lcore", (int)w->lcore_id,
 				"mode", w->busy_poll ? "busy-poll" : "adaptive",
@@ -175,7 +171,7 @@ static json_t *cores_json(void)
 				"busy_cycles", (json_int_t)s->busy_cycles,
 				"idle_cycles", (json_int_t)s->idle_cycles,
 				"sleeps", (json_int_t)s->sleeps,
-				"directions", dirs);
+				"jobs", jobs);
 		json_object_set_new(obj, "cycles_per_packet",
 			json_real(s->packets ? (double)s->busy_cycles / (double)s->packets : 0.0));
 		json_array_append_new(arr, obj);
@@ -208,7 +204,7 @@ static int cmd_rebalance(json_t *args, json_t **result, char *err, size_t errlen
 		auto_rebalance = false;
 	} else if (strcmp(mode, "now") == 0) {
 		/* Use the loads of the last sample; don't resample. */
-		moved = relay_rebalance(0, true);
+		moved = jobs_rebalance(0, true);
 	} else if (mode[0] != '\0') {
 		snprintf(err, errlen, "rebalance mode '%s' is not on, off or now", mode);
 		return -EINVAL;

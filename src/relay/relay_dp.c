@@ -256,10 +256,22 @@ static uint16_t vm_to_nic(struct relay_dir *d, uint64_t now)
 	return sent;
 }
 
-uint16_t relay_dir_poll(struct relay_dir *d, uint64_t now)
+static uint16_t relay_dir_poll(struct worker_job *job, uint64_t now)
 {
+	struct relay_dir *d = container_of(job, struct relay_dir, job);
+
 	return d->kind == DIR_VM_TO_NIC ? vm_to_nic(d, now) : nic_to_vm(d, now);
 }
+
+static bool relay_dir_holding(const struct worker_job *job)
+{
+	return container_of(job, const struct relay_dir, job)->held_n != 0;
+}
+
+const struct worker_job_ops relay_dir_job_ops = {
+	.poll = relay_dir_poll,
+	.holding = relay_dir_holding,
+};
 
 void relay_dir_flush_held(struct relay_dir *d)
 {

@@ -87,7 +87,7 @@ def test_telemetry_reports_relays_and_cores(xviod):
     assert "directions_1_drops_vm_down" in by_cmd["/xvio/relay"]
     assert by_cmd["/xvio/cores"] == ["1"]
     assert by_cmd["/xvio/core"]["cpu"] == 1
-    assert by_cmd["/xvio/core"]["directions_0"] == "r1/vm-to-nic"
+    assert by_cmd["/xvio/core"]["jobs_0"] == "r1/vm-to-nic"
     port_replies = [r["/xvio/port"] for r in replies if "/xvio/port" in r]
     assert port_replies[0]["path"].endswith("vm1.sock")
     assert port_replies[1] is None  # unknown name

@@ -16,7 +16,7 @@ def two_workers(workdir):
 
 def placement(x):
     """{cpu: [relay/direction, ...]} from core list."""
-    return {c["cpu"]: sorted(c["directions"]) for c in x.ctl("core", "list")}
+    return {c["cpu"]: sorted(c["jobs"]) for c in x.ctl("core", "list")}
 
 
 def add_idle_relay(x, i):
@@ -100,7 +100,7 @@ def test_sixteen_relays_share_one_core_and_all_carry_traffic(xviod, workdir):
         for i in range(n):
             wait_for(flowing(xviod, f"r{i}"), f"traffic on r{i}")
         cores = xviod.ctl("core", "list")
-        assert len(cores) == 1 and len(cores[0]["directions"]) == 2 * n
+        assert len(cores) == 1 and len(cores[0]["jobs"]) == 2 * n
         for i in range(n):
             r = xviod.relay(f"r{i}")
             assert all(sum(d["drops"].values()) == 0 for d in r["directions"]), r

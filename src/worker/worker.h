@@ -2,9 +2,10 @@
 /*
  * Worker cores and how work reaches them.
  *
- * Each worker is an EAL lcore pinned to one CPU that runs relay directions
- * to completion, in bursts. What it runs is its *plan*: an immutable array
- * of relay directions. The control thread never edits a plan in place; it
+ * Each worker is an EAL lcore pinned to one CPU that runs *jobs* to
+ * completion, in bursts: a job reads one port (a relay direction reads its
+ * source, a bridge port its receive queues) and sends what it read on. What
+ * a worker runs is its *plan*: an immutable array of jobs. The control thread never edits a plan in place; it
  * builds a new one, swaps the pointer (release), waits for an RCU grace
  * period and frees the old one:
  *
@@ -35,7 +36,8 @@
 
 #include "daemon/options.h"
 
-struct relay_dir;
+struct port;
+struct worker;
 
 #define IDLE_SET_MAX_FDS (2 * 8 * 64 + 1)
 
@@ -50,9 +52,41 @@ struct idle_set {
 /* Watch an eventfd; it is drained when it fires. 0 or -errno. */
 int idle_set_add_eventfd(struct idle_set *set, int fd);
 
+struct worker_job;
+
+struct worker_job_ops {
+	/* Run once: read a burst from the source, send it on. Returns the
+	 * packets moved. */
+	uint16_t (*poll)(struct worker_job *job, uint64_t now);
+	/* Packets wait for a full destination: the worker must not sleep. */
+	bool (*holding)(const struct worker_job *job);
+};
+
+/*
+ * What a worker runs, embedded in the owner (struct relay_dir, struct
+ * bridge_port). Moving a job between workers is two plan publications
+ * (job_sched.c); its private state travels with it.
+ */
+struct worker_job {
+	const struct worker_job_ops *ops;
+	struct port *source;       /* armed for idle sleeps (port_idle.c) */
+	char name[64];             /* "r1/vm-to-nic", "br0/vm1": core list */
+
+	/* Private to the running worker. */
+	bool armed;                /* wake-ups requested for an idle sleep */
+	bool intr_unreliable;      /* fired with nothing to receive: timer */
+	uint64_t busy_cycles;      /* polls that moved packets */
+
+	/* Control thread only. */
+	struct worker *worker;     /* running it now, or NULL */
+	bool pinned;               /* placed by the operator: never rebalanced */
+	uint64_t load_last_busy;   /* busy_cycles at the last load sample */
+	uint64_t load;             /* busy cycles per second, last sample */
+};
+
 struct worker_plan {
 	unsigned int n;
-	struct relay_dir *dirs[];
+	struct worker_job *jobs[];
 };
 
 /* Counters written by the worker only; others read them relaxed. */
@@ -93,9 +127,22 @@ struct worker *worker_get(unsigned int index);
 /* The worker running on a CPU, or NULL. */
 struct worker *worker_by_cpu(unsigned int cpu);
 
-/* Publish a plan with dir added to / removed from w's plan. 0 or -ENOMEM. */
-int worker_plan_add(struct worker *w, struct relay_dir *dir);
-int worker_plan_remove(struct worker *w, struct relay_dir *dir);
+/* Publish a plan with job added to / removed from w's plan. 0 or -ENOMEM. */
+int worker_plan_add(struct worker *w, struct worker_job *job);
+int worker_plan_remove(struct worker *w, struct worker_job *job);
+
+/* Scheduling (job_sched.c), control thread only. */
+
+/* Run job on worker `to` (NULL: the least-loaded one). 0 or -errno. */
+int job_place(struct worker_job *job, struct worker *to);
+/* Take job off its worker; waits for a grace period. */
+void job_unplace(struct worker_job *job);
+/*
+ * Sample every job's load (once per interval) and, if move, shift unpinned
+ * jobs so the busiest worker gets lighter. interval 0 decides on the last
+ * sample. Returns the number of jobs moved.
+ */
+unsigned int jobs_rebalance(uint64_t interval_cycles, bool move);
 
 /* Wake every sleeping worker so it rearms (a VM connected, queues
  * changed). Safe from any thread. */

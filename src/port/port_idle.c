@@ -1,28 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * How an idle relay direction lets its worker sleep, and wakes it again.
+ * How an idle job lets its worker sleep, and wakes it again.
  *
- *  vm-to-nic: the guest kicks an eventfd (the virtqueue's kickfd) when it
- *             adds packets, once we ask it to (guest notifications on).
- *  nic-to-vm: the NIC raises an RX interrupt, for PMDs that have them
+ *  vhost-user source: the guest kicks an eventfd (the TX virtqueue's
+ *             kickfd) when it adds packets, once we ask it to (guest
+ *             notifications on).
+ *  NIC source: the NIC raises an RX interrupt, for PMDs that have them
  *             (VFs with vfio, net_tap, net_vhost, ...). Other PMDs
  *             (af_packet, pcap, ring) are polled every RELAY_IDLE_POLL_US.
  *
- * Called only by the worker that owns the direction, while it is online
- * in RCU terms, so a VM's vid stays valid throughout.
+ * Called only by the worker that runs the job, while it is online in RCU
+ * terms, so a VM's vid stays valid throughout.
  */
+#include "port/port_idle.h"
+
 #include <errno.h>
 
 #include <rte_ethdev.h>
 #include <rte_vhost.h>
 
 #include "port/port.h"
-#include "relay/relay.h"
-#include "relay/worker.h"
+#include "worker/worker.h"
 
-static bool arm_vm_to_nic(struct relay_dir *d, struct idle_set *set)
+static bool arm_vhost(const struct vhost_port *vp, struct idle_set *set)
 {
-	const struct vhost_port *vp = &d->vm->vhost;
 	bool all = true;
 
 	if (!vhost_port_is_ready(vp))
@@ -41,10 +42,9 @@ static bool arm_vm_to_nic(struct relay_dir *d, struct idle_set *set)
 
 /* DPDK's own epoll wrapper reads (or not) each PMD's interrupt fd the
  * way that PMD needs, so NIC queues are registered through it. */
-static bool arm_nic_to_vm(struct relay_dir *d, struct idle_set *set)
+static bool arm_eth(const struct eth_port *ep, bool unreliable, struct idle_set *set)
 {
-	const struct eth_port *ep = &d->nic->eth;
-	bool all = ep->rx_intr && !d->nic_intr_unreliable;
+	bool all = ep->rx_intr && !unreliable;
 
 	for (uint16_t q = 0; q < ep->nb_rxq && all; q++) {
 		int rc = rte_eth_dev_rx_intr_enable(ep->port_id, q);
@@ -57,48 +57,54 @@ static bool arm_nic_to_vm(struct relay_dir *d, struct idle_set *set)
 	return all;
 }
 
-void relay_dir_rearm(struct relay_dir *d)
+bool port_idle_arm(struct worker_job *job, struct idle_set *set)
 {
-	const struct vhost_port *vp = &d->vm->vhost;
-	const struct eth_port *ep = &d->nic->eth;
+	const struct port *p = job->source;
 
-	if (!d->armed)
+	job->armed = true;
+	return p->type == PORT_VHOST ? arm_vhost(&p->vhost, set)
+				     : arm_eth(&p->eth, job->intr_unreliable, set);
+}
+
+void port_idle_rearm(struct worker_job *job)
+{
+	const struct port *p = job->source;
+
+	if (!job->armed)
 		return;
-	if (d->kind == DIR_VM_TO_NIC) {
+	if (p->type == PORT_VHOST) {
+		const struct vhost_port *vp = &p->vhost;
+
 		/* With VIRTIO_RING_F_EVENT_IDX this moves the avail event to
 		 * what we have consumed; a stale one means no kick. */
 		if (vhost_port_is_ready(vp))
 			for (uint16_t q = 0; q < vp->nr_queue_pairs; q++)
 				rte_vhost_enable_guest_notification(vp->vid, VHOST_GUEST_TXQ(q), 1);
-	} else if (ep->rx_intr && !d->nic_intr_unreliable) {
+	} else if (p->eth.rx_intr && !job->intr_unreliable) {
 		/* Many NICs mask an RX interrupt once it fired. */
-		for (uint16_t q = 0; q < ep->nb_rxq; q++)
-			rte_eth_dev_rx_intr_enable(ep->port_id, q);
+		for (uint16_t q = 0; q < p->eth.nb_rxq; q++)
+			rte_eth_dev_rx_intr_enable(p->eth.port_id, q);
 	}
 }
 
-bool relay_dir_arm(struct relay_dir *d, struct idle_set *set)
+void port_idle_disarm(struct worker_job *job, struct idle_set *set)
 {
-	d->armed = true;
-	return d->kind == DIR_VM_TO_NIC ? arm_vm_to_nic(d, set) : arm_nic_to_vm(d, set);
-}
+	const struct port *p = job->source;
 
-void relay_dir_disarm(struct relay_dir *d, struct idle_set *set)
-{
-	if (!d->armed)
+	if (!job->armed)
 		return;
-	d->armed = false;
-	if (d->kind == DIR_VM_TO_NIC) {
-		const struct vhost_port *vp = &d->vm->vhost;
+	job->armed = false;
+	if (p->type == PORT_VHOST) {
+		const struct vhost_port *vp = &p->vhost;
 
 		if (!vhost_port_is_ready(vp))
 			return;
 		for (uint16_t q = 0; q < vp->nr_queue_pairs; q++)
 			rte_vhost_enable_guest_notification(vp->vid, VHOST_GUEST_TXQ(q), 0);
-	} else if (d->nic->eth.rx_intr && !d->nic_intr_unreliable) {
-		for (uint16_t q = 0; q < d->nic->eth.nb_rxq; q++) {
-			rte_eth_dev_rx_intr_disable(d->nic->eth.port_id, q);
-			rte_eth_dev_rx_intr_ctl_q(d->nic->eth.port_id, q, set->epfd,
+	} else if (p->eth.rx_intr && !job->intr_unreliable) {
+		for (uint16_t q = 0; q < p->eth.nb_rxq; q++) {
+			rte_eth_dev_rx_intr_disable(p->eth.port_id, q);
+			rte_eth_dev_rx_intr_ctl_q(p->eth.port_id, q, set->epfd,
 						  RTE_INTR_EVENT_DEL, NULL);
 		}
 	}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "relay/worker.h"
+#include "worker/worker.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -15,10 +15,12 @@
 #include <rte_rcu_qsbr.h>
 
 #include "common/xvio_log.h"
+#include "port/port.h"
+#include "port/port_idle.h"
 #include "relay/relay.h"
 
 /* Idle policy: spin for IDLE_SPIN_LOOPS empty loops, then sleep until a
- * source signals (relay_idle.c), the worker is kicked, or a timeout:
+ * source signals (port_idle.c), the worker is kicked, or a timeout:
  * RELAY_IDLE_POLL_US if some source cannot signal, else IDLE_MAX_SLEEP_MS
  * as a safety net. */
 #define IDLE_SPIN_LOOPS 4096
@@ -102,7 +104,7 @@ int idle_set_add_eventfd(struct idle_set *set, int fd)
 static bool any_held(const struct worker_plan *plan)
 {
 	for (unsigned int i = 0; i < plan->n; i++)
-		if (plan->dirs[i]->held_n)
+		if (plan->jobs[i]->ops->holding(plan->jobs[i]))
 			return true;
 	return false;
 }
@@ -117,17 +119,17 @@ static bool kicked(const struct rte_epoll_event *events, int n, int wake_fd)
 
 /* A NIC whose RX interrupt fires with nothing to receive (seen with
  * net_vhost in DPDK 22.11) would keep the worker awake: after this many
- * such wake-ups in a row, its directions fall back to the poll timer. */
+ * such wake-ups in a row, its jobs fall back to the poll timer. */
 #define IDLE_SPURIOUS_MAX 64
 
 static void distrust_nic_interrupts(const struct worker_plan *plan, struct idle_set *set)
 {
 	for (unsigned int i = 0; i < plan->n; i++) {
-		struct relay_dir *d = plan->dirs[i];
+		struct worker_job *j = plan->jobs[i];
 
-		if (d->kind == DIR_NIC_TO_VM && !d->nic_intr_unreliable) {
-			relay_dir_disarm(d, set);
-			d->nic_intr_unreliable = true;
+		if (j->source->type == PORT_ETH && !j->intr_unreliable) {
+			port_idle_disarm(j, set);
+			j->intr_unreliable = true;
 		}
 	}
 }
@@ -155,7 +157,7 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 	set->n = 0;
 	idle_set_add_eventfd(set, w->wake_fd);
 	for (unsigned int i = 0; i < plan->n; i++)
-		if (!relay_dir_arm(plan->dirs[i], set))
+		if (!port_idle_arm(plan->jobs[i], set))
 			timer = true;
 	timeout = timer ? RELAY_IDLE_POLL_US / 1000 : IDLE_MAX_SLEEP_MS;
 	for (;;) {
@@ -165,9 +167,9 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 		/* Arm, then look, then sleep: what arrived before a source was
 		 * (re)armed signalled nothing, so this poll must catch it. */
 		for (unsigned int i = 0; i < plan->n; i++)
-			relay_dir_rearm(plan->dirs[i]);
+			port_idle_rearm(plan->jobs[i]);
 		for (unsigned int i = 0; i < plan->n; i++)
-			moved += relay_dir_poll(plan->dirs[i], now);
+			moved += plan->jobs[i]->ops->poll(plan->jobs[i], now);
 		if (moved) {
 			w->stats.packets += moved;
 			w->stats.busy_cycles += rte_rdtsc() - now;
@@ -187,7 +189,7 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 		}
 	}
 	for (unsigned int i = 0; i < plan->n; i++)
-		relay_dir_disarm(plan->dirs[i], set);
+		port_idle_disarm(plan->jobs[i], set);
 	close(set->epfd);
 }
 
@@ -209,15 +211,15 @@ static int worker_main(void *arg)
 		uint32_t moved = 0;
 
 		for (unsigned int i = 0; i < plan->n; i++) {
-			struct relay_dir *d = plan->dirs[i];
-			uint16_t n = relay_dir_poll(d, now);
+			struct worker_job *j = plan->jobs[i];
+			uint16_t n = j->ops->poll(j, now);
 
-			/* Charge a direction only when it did work: one TSC
-			 * read per busy direction, none for idle ones. */
+			/* Charge a job only when it did work: one TSC read
+			 * per busy job, none for idle ones. */
 			if (n) {
 				uint64_t t = rte_rdtsc();
 
-				d->stats.busy_cycles += t - now;
+				j->busy_cycles += t - now;
 				now = t;
 				moved += n;
 			}
@@ -247,7 +249,7 @@ static int worker_main(void *arg)
 
 static struct worker_plan *plan_alloc(unsigned int n)
 {
-	struct worker_plan *p = malloc(sizeof(*p) + n * sizeof(p->dirs[0]));
+	struct worker_plan *p = malloc(sizeof(*p) + n * sizeof(p->jobs[0]));
 
 	if (p != NULL)
 		p->n = n;
@@ -262,21 +264,21 @@ static void plan_publish(struct worker *w, struct worker_plan *next)
 	free(old);
 }
 
-int worker_plan_add(struct worker *w, struct relay_dir *dir)
+int worker_plan_add(struct worker *w, struct worker_job *job)
 {
 	const struct worker_plan *cur = w->plan;
 	struct worker_plan *next = plan_alloc(cur->n + 1);
 
 	if (next == NULL)
 		return -ENOMEM;
-	memcpy(next->dirs, cur->dirs, cur->n * sizeof(cur->dirs[0]));
-	next->dirs[cur->n] = dir;
+	memcpy(next->jobs, cur->jobs, cur->n * sizeof(cur->jobs[0]));
+	next->jobs[cur->n] = job;
 	plan_publish(w, next);
-	dir->worker = w;
+	job->worker = w;
 	return 0;
 }
 
-int worker_plan_remove(struct worker *w, struct relay_dir *dir)
+int worker_plan_remove(struct worker *w, struct worker_job *job)
 {
 	const struct worker_plan *cur = w->plan;
 	struct worker_plan *next = plan_alloc(cur->n);
@@ -285,10 +287,10 @@ int worker_plan_remove(struct worker *w, struct relay_dir *dir)
 		return -ENOMEM;
 	next->n = 0;
 	for (unsigned int i = 0; i < cur->n; i++)
-		if (cur->dirs[i] != dir)
-			next->dirs[next->n++] = cur->dirs[i];
+		if (cur->jobs[i] != job)
+			next->jobs[next->n++] = cur->jobs[i];
 	plan_publish(w, next);
-	dir->worker = NULL;
+	job->worker = NULL;
 	return 0;
 }
 
