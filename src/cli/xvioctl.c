@@ -16,13 +16,14 @@
 
 #include <jansson.h>
 
+#include "cli/cli.h"
 #include "cli/table.h"
 #include "ctl/ctl_proto.h"
 
 #define DEFAULT_SOCKET "/run/xvio/xviod.sock"
 
 static const char *socket_path = DEFAULT_SOCKET;
-static bool json_output;
+bool json_output;
 static int ctl_fd = -1;
 static struct ctl_reader reader;
 
@@ -47,6 +48,21 @@ static void usage(FILE *out)
 "  relay show NAME\n"
 "  relay pin NAME CPU [vm-to-nic|nic-to-vm]\n"
 "  relay unpin NAME [vm-to-nic|nic-to-vm]\n"
+"Bridges (switch mode; flows in ovs-ofctl syntax, see docs/switch.md):\n"
+"  bridge add NAME [mac_age=SECONDS]\n"
+"  bridge del NAME\n"
+"  bridge list\n"
+"  bridge show NAME\n"
+"  bridge port-add BRIDGE PORT [ofport=N] [tag=VLAN | trunks=VLAN,...] [core=CPU]\n"
+"  bridge port-del BRIDGE PORT\n"
+"  add-flow BRIDGE FLOW\n"
+"  add-flows BRIDGE FILE   one flow per line ('-' = stdin); all or none\n"
+"  mod-flows BRIDGE FLOW [--strict]\n"
+"  del-flows BRIDGE [MATCH] [--strict]\n"
+"  dump-flows BRIDGE [MATCH]\n"
+"  dump-tables BRIDGE\n"
+"  trace BRIDGE PACKET     e.g. 'in_port=vm1,tcp,nw_dst=10.0.0.2,tp_dst=80'\n"
+"  fdb-show BRIDGE         the MAC learning table of `normal`\n"
 "Cores and load:\n"
 "  core list\n"
 "  rebalance [on|off|now]\n"
@@ -67,9 +83,7 @@ static void usage(FILE *out)
 		DEFAULT_SOCKET);
 }
 
-static void die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
-
-static void die(int code, const char *fmt, ...)
+void die(int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -82,7 +96,7 @@ static void die(int code, const char *fmt, ...)
 }
 
 /* Send one request and return its result; exits on any error. */
-static json_t *call(const char *cmd, json_t *args)
+json_t *call(const char *cmd, json_t *args)
 {
 	json_t *req, *reply, *result;
 	int rc;
@@ -108,7 +122,7 @@ static json_t *call(const char *cmd, json_t *args)
 	return result;
 }
 
-static void print_json(json_t *v)
+void print_json(json_t *v)
 {
 	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 	fputc('\n', stdout);
@@ -116,14 +130,14 @@ static void print_json(json_t *v)
 
 /* ---- formatting helpers ---------------------------------------------- */
 
-static const char *str(json_t *obj, const char *key)
+const char *str(json_t *obj, const char *key)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
 
 	return s ? s : "-";
 }
 
-static const char *num(char *buf, size_t len, json_t *obj, const char *key)
+const char *num(char *buf, size_t len, json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
 
@@ -245,7 +259,7 @@ static void print_object(json_t *obj, int indent)
 
 /* ---- argument helpers -------------------------------------------------- */
 
-static void need(int argc, int min, int max, const char *what)
+void need(int argc, int min, int max, const char *what)
 {
 	if (argc < min)
 		die(2, "%s: missing arguments (see xvioctl --help)", what);
@@ -254,7 +268,7 @@ static void need(int argc, int min, int max, const char *what)
 }
 
 /* Copy KEY=VALUE words into args. */
-static void keyvals(json_t *args, int argc, char **argv)
+void keyvals(json_t *args, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
@@ -268,7 +282,7 @@ static void keyvals(json_t *args, int argc, char **argv)
 
 /* ---- subcommands ----------------------------------------------------- */
 
-static void show(json_t *res, void (*table)(json_t *))
+void show(json_t *res, void (*table)(json_t *))
 {
 	if (json_output)
 		print_json(res);
@@ -546,6 +560,8 @@ int main(int argc, char **argv)
 		return cmd_port(argc, argv);
 	if (!strcmp(cmd, "relay"))
 		return cmd_relay(argc, argv);
+	if (cli_bridge_command(cmd, argc, argv, &c))
+		return c;
 	if (!strcmp(cmd, "core")) {
 		need(argc, 1, 1, "core");
 		if (strcmp(argv[0], "list"))

@@ -37,6 +37,7 @@ json_t *commands_dispatch(json_t *request);
 /* Register each capability's commands. */
 void port_ctl_register(void);
 void relay_ctl_register(void);
+void bridge_ctl_register(void);
 void daemon_ctl_register(const char *config_path);
 
 #endif

@@ -34,6 +34,7 @@
 #include "port/port.h"
 #include "relay/relay.h"
 #include "relay/relay_ctl.h"
+#include "switch/bridge.h"
 #include "worker/worker.h"
 
 RTE_LOG_REGISTER(xvio_logtype, xvio, INFO);
@@ -43,9 +44,26 @@ RTE_LOG_REGISTER(xvio_logtype, xvio, INFO);
 /* With --daemon, the child tells the waiting parent how start-up went. */
 static int ready_pipe = -1;
 
+static void redirect_to_null(int fd)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	if (null >= 0) {
+		dup2(null, fd);
+		if (null != fd)
+			close(null);
+	}
+}
+
 static void notify_parent(char status)
 {
 	if (ready_pipe >= 0) {
+		/* Start-up messages went to the caller's stderr (a terminal,
+		 * or the journal under systemd), so a failed start says why;
+		 * once running, the log goes to syslog only. Detach before
+		 * the parent exits: it may be read to EOF. */
+		if (status == 0)
+			redirect_to_null(STDERR_FILENO);
 		if (write(ready_pipe, &status, 1) < 0)
 			(void)0; /* the parent is gone; nothing to tell */
 		close(ready_pipe);
@@ -76,15 +94,9 @@ static int daemonize(void)
 	ready_pipe = fds[1];
 	if (setsid() < 0)
 		return -errno;
-	int null = open("/dev/null", O_RDWR);
-
-	if (null >= 0) {
-		dup2(null, STDIN_FILENO);
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		if (null > STDERR_FILENO)
-			close(null);
-	}
+	/* stderr stays until start-up is over: notify_parent() */
+	redirect_to_null(STDIN_FILENO);
+	redirect_to_null(STDOUT_FILENO);
 	return 0;
 }
 
@@ -205,6 +217,7 @@ static void control_loop(int sigfd)
 		if ((now - last_tick) * 1000 / hz >= TICK_MS) {
 			pthread_mutex_lock(&ctl_lock);
 			relay_ctl_tick(now - last_tick);
+			bridge_tick();
 			pthread_mutex_unlock(&ctl_lock);
 			last_tick = now;
 		}
@@ -276,6 +289,7 @@ int main(int argc, char **argv)
 		goto out_eal;
 	port_ctl_register();
 	relay_ctl_register();
+	bridge_ctl_register();
 	daemon_ctl_register(opts.config_path);
 	xvio_telemetry_register();
 	if (ctl_server_open(opts.control_path, err, sizeof(err)) != 0) {
@@ -296,6 +310,7 @@ out_ctl:
 	ctl_server_close();
 	pthread_mutex_lock(&ctl_lock);
 	relay_del_all();
+	bridge_del_all();
 	port_del_all();
 	pthread_mutex_unlock(&ctl_lock);
 out_workers:

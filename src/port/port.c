@@ -13,6 +13,7 @@
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
 #include "relay/relay.h"
+#include "switch/bridge.h"
 
 static TAILQ_HEAD(, port) port_list = TAILQ_HEAD_INITIALIZER(port_list);
 static struct rte_mempool *pktmbuf_pool;
@@ -154,6 +155,11 @@ int port_del(const char *name, char *err, size_t errlen)
 			 name);
 		return -EBUSY;
 	}
+	if (p->bport != NULL) {
+		snprintf(err, errlen, "port '%s' is attached to a bridge; remove it from the "
+			 "bridge first", name);
+		return -EBUSY;
+	}
 	port_destroy(p);
 	return 0;
 }
@@ -178,5 +184,7 @@ json_t *port_to_json(const struct port *p, bool config_only)
 	if (!config_only)
 		json_object_set_new(obj, "relay",
 				    p->relay ? json_string(p->relay->name) : json_null());
+	if (!config_only && p->bport != NULL)
+		json_object_set_new(obj, "bridge", json_string(bridge_port_bridge_name(p->bport)));
 	return obj;
 }

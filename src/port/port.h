@@ -32,11 +32,13 @@ enum port_type {
 };
 
 struct relay;
+struct bridge_port;
 
 struct port {
 	char name[PORT_NAME_MAX];
 	enum port_type type;
 	struct relay *relay;       /* the relay using this port, or NULL */
+	struct bridge_port *bport; /* or the bridge it is attached to */
 	TAILQ_ENTRY(port) next;
 	union {
 		struct vhost_port vhost;

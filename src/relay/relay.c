@@ -119,6 +119,11 @@ static int lookup_pair(const char *vm_name, const char *nic_name, struct port **
 			 (*vm)->relay ? vm_name : nic_name);
 		return -EBUSY;
 	}
+	if ((*vm)->bport != NULL || (*nic)->bport != NULL) {
+		snprintf(err, errlen, "port '%s' is attached to a bridge",
+			 (*vm)->bport ? vm_name : nic_name);
+		return -EBUSY;
+	}
 	return 0;
 }
 

@@ -26,6 +26,8 @@
 #define IDLE_SPIN_LOOPS 4096
 #define IDLE_MAX_SLEEP_MS 10
 
+RTE_DEFINE_PER_LCORE(unsigned int, worker_index);
+
 static struct worker workers[XVIO_MAX_WORKERS];
 static unsigned int nb_workers;
 static struct rte_rcu_qsbr *qsbr;
@@ -46,6 +48,11 @@ struct worker *worker_by_cpu(unsigned int cpu)
 		if (workers[i].cpu == cpu)
 			return &workers[i];
 	return NULL;
+}
+
+struct rte_rcu_qsbr *worker_qsbr(void)
+{
+	return qsbr;
 }
 
 void worker_kick_all(void)
@@ -201,6 +208,7 @@ static int worker_main(void *arg)
 
 	/* The default 50 us timer slack would stretch our idle timeouts. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	RTE_PER_LCORE(worker_index) = w->index;
 	rte_rcu_qsbr_thread_register(qsbr, w->index);
 	rte_rcu_qsbr_thread_online(qsbr, w->index);
 	XVIO_LOG(INFO, "worker %u running on CPU %u (lcore %u)", w->index, w->cpu,

@@ -33,6 +33,7 @@
 
 #include <rte_common.h>
 #include <rte_epoll.h>
+#include <rte_per_lcore.h>
 
 #include "daemon/options.h"
 
@@ -147,6 +148,17 @@ unsigned int jobs_rebalance(uint64_t interval_cycles, bool move);
 /* Wake every sleeping worker so it rearms (a VM connected, queues
  * changed). Safe from any thread. */
 void worker_kick_all(void);
+
+/* On a worker's own thread: its index (0..worker_count()-1). */
+RTE_DECLARE_PER_LCORE(unsigned int, worker_index);
+static inline unsigned int worker_self_index(void)
+{
+	return RTE_PER_LCORE(worker_index);
+}
+
+/* The workers' QSBR variable, for libraries that defer frees themselves
+ * (rte_hash). NULL before workers_start(). */
+struct rte_rcu_qsbr *worker_qsbr(void);
 
 /* Wait until every online worker has passed a quiescent state. */
 void worker_synchronize(void);

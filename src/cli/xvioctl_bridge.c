@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* xvioctl: bridges, flows (ovs-ofctl style), trace and the MAC table. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "cli/table.h"
+
+static void print_bridges(json_t *bridges)
+{
+	static const char *const hdr[] = { "BRIDGE", "PORT", "OFPORT", "VLAN", "CPU",
+					   "RX", "TX", "DROPS", "EMC", "MEGAFLOW", "UPCALLS",
+					   NULL };
+	struct table *t = table_new(hdr);
+	json_t *b, *p, *v;
+	size_t i, j;
+
+	json_array_foreach(bridges, i, b) {
+		json_array_foreach(json_object_get(b, "ports"), j, p) {
+			char of[16], cpu[16], rx[32], tx[32], dr[32], emc[32], mf[32], up[32];
+			char vlan[64];
+			json_int_t drops = 0;
+			const char *k;
+
+			json_object_foreach(json_object_get(p, "drops"), k, v)
+				drops += json_integer_value(v);
+			snprintf(dr, sizeof(dr), "%" JSON_INTEGER_FORMAT, drops);
+			if (json_object_get(p, "tag"))
+				snprintf(vlan, sizeof(vlan), "access %s", num(of, sizeof(of), p, "tag"));
+			else if (json_object_get(p, "trunks"))
+				snprintf(vlan, sizeof(vlan), "trunk %s", str(p, "trunks"));
+			else
+				snprintf(vlan, sizeof(vlan), "trunk all");
+			const char *row[] = { j ? "" : str(b, "name"), str(p, "port"),
+				num(of, sizeof(of), p, "ofport"), vlan, num(cpu, sizeof(cpu), p, "cpu"),
+				num(rx, sizeof(rx), p, "rx_packets"), num(tx, sizeof(tx), p, "tx_packets"),
+				dr, num(emc, sizeof(emc), p, "emc_hits"),
+				num(mf, sizeof(mf), p, "megaflow_hits"), num(up, sizeof(up), p, "upcalls") };
+			table_row(t, row);
+		}
+		if (json_array_size(json_object_get(b, "ports")) == 0) {
+			const char *row[] = { str(b, "name"), "-", "", "", "", "", "", "", "", "", "" };
+
+			table_row(t, row);
+		}
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+static void print_bridge(json_t *b)
+{
+	json_t *arr = json_array();
+
+	json_array_append(arr, b);
+	print_bridges(arr);
+	json_decref(arr);
+}
+
+/* ovs-ofctl dump-flows style: counters, then the rule as it was written. */
+static void print_flows(json_t *flows)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(flows, i, f)
+		printf(" duration=%.3fs, n_packets=%" JSON_INTEGER_FORMAT ", n_bytes=%"
+		       JSON_INTEGER_FORMAT ", idle_age=%.0f, %s\n",
+		       json_real_value(json_object_get(f, "duration")),
+		       json_integer_value(json_object_get(f, "n_packets")),
+		       json_integer_value(json_object_get(f, "n_bytes")),
+		       json_real_value(json_object_get(f, "idle_age")), str(f, "flow"));
+}
+
+static void print_tables(json_t *tables)
+{
+	static const char *const hdr[] = { "TABLE", "RULES", "MASKS", "MATCHED", NULL };
+	struct table *t = table_new(hdr);
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(tables, i, v) {
+		char a[16], b[16], c[16], d[32];
+		const char *row[] = { num(a, sizeof(a), v, "table"),
+				      num(b, sizeof(b), v, "active_count"),
+				      num(c, sizeof(c), v, "masks"),
+				      num(d, sizeof(d), v, "matched_count") };
+		table_row(t, row);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+static void print_trace(json_t *res)
+{
+	json_t *line;
+	size_t i;
+
+	json_array_foreach(json_object_get(res, "steps"), i, line)
+		printf("%s\n", json_string_value(line));
+	printf("\nMegaflow: %s\n", str(res, "megaflow")[0] ? str(res, "megaflow") : "(any)");
+	printf("Datapath actions: %s", str(res, "datapath_actions"));
+	if (str(res, "drop_reason")[0])
+		printf(" (%s)", str(res, "drop_reason"));
+	printf("\n");
+}
+
+static void print_fdb(json_t *entries)
+{
+	static const char *const hdr[] = { "PORT", "VLAN", "MAC", "AGE", NULL };
+	struct table *t = table_new(hdr);
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(entries, i, e) {
+		char p[16], v[16], a[16];
+		const char *row[] = { num(p, sizeof(p), e, "port"), num(v, sizeof(v), e, "vlan"),
+				      str(e, "mac"), num(a, sizeof(a), e, "age") };
+		table_row(t, row);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+static void print_count(json_t *res)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(res, k, v)
+		printf("%s: %" JSON_INTEGER_FORMAT "\n", k, json_integer_value(v));
+}
+
+/* Flows from a file, one per line; blank lines and '#' comments skipped. */
+static json_t *read_flows(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	json_t *flows = json_array();
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (f == NULL)
+		die(1, "cannot read %s: %s", path, strerror(errno));
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		char *s = line;
+
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		json_array_append_new(flows, json_string(s));
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	if (json_array_size(flows) == 0)
+		die(1, "%s has no flows", path);
+	return flows;
+}
+
+/* Take a trailing --strict off the argument list. */
+static bool take_strict(int *argc, char **argv)
+{
+	for (int i = 0; i < *argc; i++)
+		if (!strcmp(argv[i], "--strict")) {
+			memmove(&argv[i], &argv[i + 1], sizeof(*argv) * (size_t)(*argc - i - 1));
+			(*argc)--;
+			return true;
+		}
+	return false;
+}
+
+static void cmd_bridge(int argc, char **argv)
+{
+	need(argc, 1, -1, "bridge");
+	if (!strcmp(argv[0], "add")) {
+		json_t *args;
+
+		need(argc, 2, 3, "bridge add");
+		args = json_pack("{s:s}", "name", argv[1]);
+		keyvals(args, argc - 2, argv + 2);
+		json_decref(call("bridge-add", args));
+	} else if (!strcmp(argv[0], "del")) {
+		need(argc, 2, 2, "bridge del");
+		json_decref(call("bridge-del", json_pack("{s:s}", "name", argv[1])));
+	} else if (!strcmp(argv[0], "list")) {
+		need(argc, 1, 1, "bridge list");
+		show(call("bridge-list", NULL), print_bridges);
+	} else if (!strcmp(argv[0], "show")) {
+		need(argc, 2, 2, "bridge show");
+		show(call("bridge-show", json_pack("{s:s}", "bridge", argv[1])), print_bridge);
+	} else if (!strcmp(argv[0], "port-add")) {
+		json_t *args;
+
+		need(argc, 3, -1, "bridge port-add");
+		args = json_pack("{s:s, s:s}", "bridge", argv[1], "port", argv[2]);
+		keyvals(args, argc - 3, argv + 3);
+		json_decref(call("bridge-port-add", args));
+	} else if (!strcmp(argv[0], "port-del")) {
+		need(argc, 3, 3, "bridge port-del");
+		json_decref(call("bridge-port-del",
+				 json_pack("{s:s, s:s}", "bridge", argv[1], "port", argv[2])));
+	} else {
+		die(2, "bridge: unknown subcommand '%s' (add, del, list, show, port-add, "
+		    "port-del)", argv[0]);
+	}
+}
+
+bool cli_bridge_command(const char *cmd, int argc, char **argv, int *rc)
+{
+	bool strict;
+
+	*rc = 0;
+	if (!strcmp(cmd, "bridge")) {
+		cmd_bridge(argc, argv);
+	} else if (!strcmp(cmd, "add-flow")) {
+		need(argc, 2, 2, "add-flow");
+		show(call("flow-add", json_pack("{s:s, s:[s]}", "bridge", argv[0], "flows",
+						argv[1])), print_count);
+	} else if (!strcmp(cmd, "add-flows")) {
+		need(argc, 2, 2, "add-flows");
+		show(call("flow-add", json_pack("{s:s, s:o}", "bridge", argv[0], "flows",
+						read_flows(argv[1]))), print_count);
+	} else if (!strcmp(cmd, "mod-flows")) {
+		strict = take_strict(&argc, argv);
+		need(argc, 2, 2, "mod-flows");
+		show(call("flow-mod", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "flow",
+						argv[1], "strict", strict)), print_count);
+	} else if (!strcmp(cmd, "del-flows")) {
+		strict = take_strict(&argc, argv);
+		need(argc, 1, 2, "del-flows");
+		show(call("flow-del", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "match",
+						argc == 2 ? argv[1] : "", "strict", strict)),
+		     print_count);
+	} else if (!strcmp(cmd, "dump-flows")) {
+		need(argc, 1, 2, "dump-flows");
+		show(call("flow-dump", json_pack("{s:s, s:s}", "bridge", argv[0], "match",
+						 argc == 2 ? argv[1] : "")), print_flows);
+	} else if (!strcmp(cmd, "dump-tables")) {
+		need(argc, 1, 1, "dump-tables");
+		show(call("table-dump", json_pack("{s:s}", "bridge", argv[0])), print_tables);
+	} else if (!strcmp(cmd, "trace")) {
+		need(argc, 2, 2, "trace");
+		show(call("trace", json_pack("{s:s, s:s}", "bridge", argv[0], "packet", argv[1])),
+		     print_trace);
+	} else if (!strcmp(cmd, "fdb-show")) {
+		need(argc, 1, 1, "fdb-show");
+		show(call("fdb-show", json_pack("{s:s}", "bridge", argv[0])), print_fdb);
+	} else {
+		return false;
+	}
+	return true;
+}

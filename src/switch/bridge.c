@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Bridges and their ports (the control side; the datapath is switch_dp.c,
+ * the flow tables bridge_flows.c).
+ */
+#include "switch/bridge.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "common/xvio_log.h"
+#include "ctl/ctl_args.h"
+#include "flow/pkt_parse.h"
+#include "port/port.h"
+#include "relay/relay.h"
+#include "switch/mac_table.h"
+#include "switch/switch_dp.h"
+
+static TAILQ_HEAD(, bridge) bridge_list = TAILQ_HEAD_INITIALIZER(bridge_list);
+static struct bridge *bridge_slots[BRIDGE_MAX];
+
+static const char *const drop_names[BR_DROP__COUNT] = {
+	[BR_DROP_NO_MATCH] = "no_match",
+	[BR_DROP_ACTION] = "action_drop",
+	[BR_DROP_TTL] = "ttl_expired",
+	[BR_DROP_METER] = "meter",
+	[BR_DROP_VLAN] = "vlan_not_allowed",
+	[BR_DROP_TX_FULL] = "tx_full",
+	[BR_DROP_PORT_DOWN] = "port_down",
+	[BR_DROP_MALFORMED] = "malformed",
+	[BR_DROP_RESUBMIT_DEPTH] = "resubmit_depth",
+	[BR_DROP_NO_MBUF] = "no_mbuf",
+};
+
+const char *bridge_drop_name(enum bridge_drop d)
+{
+	return d < BR_DROP__COUNT ? drop_names[d] : "?";
+}
+
+/* ---- deferred frees ----------------------------------------------------- */
+
+struct deferred {
+	void (*fn)(void *);
+	void *p;
+	struct deferred *next;
+};
+
+static struct deferred *pending;
+
+void bridge_defer_free(void (*fn)(void *), void *p)
+{
+	struct deferred *d = malloc(sizeof(*d));
+
+	if (d == NULL) {
+		/* Cannot queue it: wait for the grace period right here. */
+		worker_synchronize();
+		fn(p);
+		return;
+	}
+	*d = (struct deferred){ .fn = fn, .p = p, .next = pending };
+	pending = d;
+}
+
+void bridge_sync(void)
+{
+	struct deferred *d = pending;
+
+	if (d == NULL)
+		return;
+	pending = NULL;
+	worker_synchronize();
+	while (d != NULL) {
+		struct deferred *next = d->next;
+
+		d->fn(d->p);
+		free(d);
+		d = next;
+	}
+}
+
+/* ---- bridges ------------------------------------------------------------ */
+
+struct bridge *bridge_find(const char *name)
+{
+	struct bridge *br;
+
+	TAILQ_FOREACH(br, &bridge_list, next)
+		if (strcmp(br->name, name) == 0)
+			return br;
+	return NULL;
+}
+
+struct bridge *bridge_first(void)
+{
+	return TAILQ_FIRST(&bridge_list);
+}
+
+struct bridge *bridge_next(struct bridge *br)
+{
+	return TAILQ_NEXT(br, next);
+}
+
+static int check_name(const char *name, char *err, size_t errlen)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= BRIDGE_NAME_MAX) {
+		snprintf(err, errlen, "bridge name must be 1 to %d characters",
+			 BRIDGE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (!(name[i] == '-' || name[i] == '_' || name[i] == '.' ||
+		      (name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= 'A' && name[i] <= 'Z'))) {
+			snprintf(err, errlen, "bridge name '%s': use letters, digits, '-', '_', '.'",
+				 name);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+int bridge_add(const char *name, char *err, size_t errlen)
+{
+	char macname[64];
+	struct bridge *br;
+	unsigned int slot;
+
+	if (check_name(name, err, errlen))
+		return -EINVAL;
+	if (bridge_find(name) != NULL) {
+		snprintf(err, errlen, "bridge '%s' already exists", name);
+		return -EEXIST;
+	}
+	for (slot = 0; slot < BRIDGE_MAX && bridge_slots[slot] != NULL; slot++)
+		;
+	if (slot == BRIDGE_MAX) {
+		snprintf(err, errlen, "too many bridges (at most %d)", BRIDGE_MAX);
+		return -ENOSPC;
+	}
+	br = calloc(1, sizeof(*br));
+	if (br == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	snprintf(br->name, sizeof(br->name), "%s", name);
+	br->index = slot;
+	br->mac_age_s = MAC_AGE_DEFAULT_S;
+	LIST_INIT(&br->timed_rules);
+	snprintf(macname, sizeof(macname), "mac_%s", name);
+	br->macs = mac_table_create(macname);
+	if (br->macs == NULL) {
+		free(br);
+		snprintf(err, errlen, "cannot create the MAC table");
+		return -ENOMEM;
+	}
+	bridge_slots[slot] = br;
+	TAILQ_INSERT_TAIL(&bridge_list, br, next);
+	XVIO_LOG(INFO, "bridge %s added", name);
+	return 0;
+}
+
+static void bridge_destroy(struct bridge *br)
+{
+	struct flow_spec all;
+	unsigned int n;
+
+	/* Ports first: afterwards (a grace period later) no worker runs
+	 * anything of this bridge, so its tables and caches can go. */
+	for (uint16_t p = 1; p <= br->max_ofport; p++)
+		if (br->ports[p] != NULL)
+			bridge_port_del(br, br->ports[p]->port->name, NULL, 0);
+	memset(&all, 0, sizeof(all));
+	bridge_flows_delete(br, &all, false, &n);
+	bridge_sync();
+	switch_dp_forget_bridge(br);
+	for (unsigned int t = 0; t <= FLOW_TABLE_MAX; t++)
+		if (br->tables[t] != NULL)
+			cls_destroy(br->tables[t]);
+	mac_table_destroy(br->macs);
+	TAILQ_REMOVE(&bridge_list, br, next);
+	bridge_slots[br->index] = NULL;
+	XVIO_LOG(INFO, "bridge %s removed", br->name);
+	free(br);
+}
+
+int bridge_del(const char *name, char *err, size_t errlen)
+{
+	struct bridge *br = bridge_find(name);
+
+	if (br == NULL) {
+		snprintf(err, errlen, "no bridge named '%s'", name);
+		return -ENOENT;
+	}
+	bridge_destroy(br);
+	return 0;
+}
+
+void bridge_del_all(void)
+{
+	struct bridge *br;
+
+	while ((br = TAILQ_FIRST(&bridge_list)) != NULL)
+		bridge_destroy(br);
+}
+
+/* ---- ports -------------------------------------------------------------- */
+
+struct bridge_port *bridge_port_by_name(const struct bridge *br, const char *name)
+{
+	for (uint16_t p = 1; p <= br->max_ofport; p++)
+		if (br->ports[p] != NULL && strcmp(br->ports[p]->port->name, name) == 0)
+			return br->ports[p];
+	return NULL;
+}
+
+const char *bridge_port_bridge_name(const struct bridge_port *bp)
+{
+	return bp->bridge->name;
+}
+
+int bridge_port_lookup(const char *name, void *aux)
+{
+	const struct bridge_port *bp = bridge_port_by_name(aux, name);
+
+	return bp ? bp->ofport : -1;
+}
+
+const char *bridge_port_name(uint16_t ofport, void *aux)
+{
+	const struct bridge *br = aux;
+
+	return ofport >= 1 && ofport <= BRIDGE_MAX_PORTS && br->ports[ofport] ?
+	       br->ports[ofport]->port->name : NULL;
+}
+
+/* "10,20,30" into trunks[]. */
+static int parse_trunks(const char *s, struct bridge_port *bp, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	bp->n_trunks = 0;
+	while (*p) {
+		char *end;
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p || v > 4095 || (*end != ',' && *end != '\0')) {
+			snprintf(err, errlen, "trunks '%s': expected VLAN IDs 0-4095 separated by "
+				 "commas", s);
+			return -EINVAL;
+		}
+		if (bp->n_trunks == BRIDGE_MAX_TRUNKS) {
+			snprintf(err, errlen, "trunks: at most %d VLANs", BRIDGE_MAX_TRUNKS);
+			return -EINVAL;
+		}
+		bp->trunks[bp->n_trunks++] = (uint16_t)v;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int lowest_free_ofport(const struct bridge *br)
+{
+	for (int p = 1; p <= BRIDGE_MAX_PORTS; p++)
+		if (br->ports[p] == NULL)
+			return p;
+	return -1;
+}
+
+static struct worker *pinned_worker(json_t *args, bool *given, char *err, size_t errlen)
+{
+	unsigned int cpu;
+	struct worker *w;
+
+	*given = json_object_get(args, "core") != NULL;
+	if (!*given)
+		return NULL;
+	if (args_get_uint(args, "core", true, 0, 0, 4095, &cpu, err, errlen))
+		return NULL;
+	w = worker_by_cpu(cpu);
+	if (w == NULL)
+		snprintf(err, errlen, "no worker runs on CPU %u (see `xvioctl core list`)", cpu);
+	return w;
+}
+
+int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "port", "ofport", "tag", "trunks",
+					       "core", NULL };
+	const char *name, *trunks;
+	unsigned int ofport, tag;
+	struct bridge_port *bp;
+	struct worker *pin;
+	bool pinned;
+	struct port *p;
+	int rc;
+
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "port", NULL, &name, err, errlen) ||
+	    args_get_uint(args, "ofport", false, 0, 1, BRIDGE_MAX_PORTS, &ofport, err, errlen) ||
+	    args_get_uint(args, "tag", false, 0, 1, 4095, &tag, err, errlen) ||
+	    args_get_str(args, "trunks", "", &trunks, err, errlen))
+		return -EINVAL;
+	pin = pinned_worker(args, &pinned, err, errlen);
+	if (pinned && pin == NULL)
+		return -EINVAL;
+	p = port_find(name);
+	if (p == NULL) {
+		snprintf(err, errlen, "no port named '%s'", name);
+		return -ENOENT;
+	}
+	if (p->relay != NULL) {
+		snprintf(err, errlen, "port '%s' is in relay '%s'; a port is in a relay or a "
+			 "bridge, not both", name, p->relay->name);
+		return -EBUSY;
+	}
+	if (p->bport != NULL) {
+		snprintf(err, errlen, "port '%s' is already on bridge '%s'", name,
+			 p->bport->bridge->name);
+		return -EBUSY;
+	}
+	if (p->type == PORT_VHOST && p->vhost.guest_offloads) {
+		snprintf(err, errlen, "port '%s' has offloads=on, which bridges do not support "
+			 "yet: recreate it with offloads=off", name);
+		return -ENOTSUP;
+	}
+	if (tag && trunks[0]) {
+		snprintf(err, errlen, "a port is an access port (tag) or a trunk (trunks), "
+			 "not both");
+		return -EINVAL;
+	}
+	if (ofport == 0) {
+		int free_port = lowest_free_ofport(br);
+
+		if (free_port < 0) {
+			snprintf(err, errlen, "bridge '%s' is full (%d ports)", br->name,
+				 BRIDGE_MAX_PORTS);
+			return -ENOSPC;
+		}
+		ofport = (unsigned int)free_port;
+	} else if (br->ports[ofport] != NULL) {
+		snprintf(err, errlen, "ofport %u is taken by port '%s'", ofport,
+			 br->ports[ofport]->port->name);
+		return -EEXIST;
+	}
+	bp = rte_zmalloc("bridge_port", sizeof(*bp), RTE_CACHE_LINE_SIZE);
+	if (bp != NULL)
+		bp->stats = rte_zmalloc("bport_stats", sizeof(*bp->stats) * worker_count(),
+					RTE_CACHE_LINE_SIZE);
+	if (bp == NULL || bp->stats == NULL) {
+		rte_free(bp);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (parse_trunks(trunks, bp, err, errlen)) {
+		rte_free(bp->stats);
+		rte_free(bp);
+		return -EINVAL;
+	}
+	bp->bridge = br;
+	bp->port = p;
+	bp->ofport = (uint16_t)ofport;
+	bp->tag = (uint16_t)tag;
+	rte_spinlock_init(&bp->tx_lock);
+	bp->job.ops = &bridge_port_job_ops;
+	bp->job.source = p;
+	bp->job.pinned = pinned;
+	snprintf(bp->job.name, sizeof(bp->job.name), "%s/%s", br->name, name);
+	/* Visible to outputs before the port's own job starts reading. */
+	__atomic_store_n(&br->ports[ofport], bp, __ATOMIC_RELEASE);
+	if (ofport > br->max_ofport)
+		br->max_ofport = (uint16_t)ofport;
+	br->n_ports++;
+	p->bport = bp;
+	bridge_changed(br);
+	rc = job_place(&bp->job, pin);
+	if (rc) {
+		bridge_port_del(br, name, NULL, 0);
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
+	XVIO_LOG(INFO, "bridge %s: port %s is ofport %u (CPU %u)", br->name, name, ofport,
+		 bp->job.worker->cpu);
+	return 0;
+}
+
+static void bport_free(void *p)
+{
+	struct bridge_port *bp = p;
+
+	rte_free(bp->stats);
+	rte_free(bp);
+}
+
+int bridge_port_del(struct bridge *br, const char *name, char *err, size_t errlen)
+{
+	struct bridge_port *bp = bridge_port_by_name(br, name);
+
+	if (bp == NULL) {
+		if (err)
+			snprintf(err, errlen, "bridge '%s' has no port '%s'", br->name, name);
+		return -ENOENT;
+	}
+	job_unplace(&bp->job);
+	__atomic_store_n(&br->ports[bp->ofport], NULL, __ATOMIC_RELEASE);
+	while (br->max_ofport > 0 && br->ports[br->max_ofport] == NULL)
+		br->max_ofport--;
+	br->n_ports--;
+	bp->port->bport = NULL;
+	mac_table_flush_port(br->macs, bp->ofport);
+	bridge_changed(br);
+	/* Other workers may be sending to it until a grace period passes. */
+	bridge_defer_free(bport_free, bp);
+	bridge_sync();
+	XVIO_LOG(INFO, "bridge %s: port %s removed", br->name, name);
+	return 0;
+}
+
+/* ---- description -------------------------------------------------------- */
+
+static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
+{
+	json_t *obj = json_pack("{s:s, s:i}", "port", bp->port->name, "ofport", bp->ofport);
+	struct bport_stats sum = { 0 };
+	json_t *drops, *anomalies;
+
+	if (bp->tag)
+		json_object_set_new(obj, "tag", json_integer(bp->tag));
+	if (bp->n_trunks) {
+		char buf[BRIDGE_MAX_TRUNKS * 5 + 1] = "";
+		size_t off = 0;
+
+		for (uint16_t i = 0; i < bp->n_trunks; i++)
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%u",
+						i ? "," : "", bp->trunks[i]);
+		json_object_set_new(obj, "trunks", json_string(buf));
+	}
+	if (bp->job.pinned && bp->job.worker)
+		json_object_set_new(obj, "core", json_integer(bp->job.worker->cpu));
+	if (config_only)
+		return obj;
+	for (unsigned int w = 0; w < worker_count(); w++) {
+		const struct bport_stats *s = &bp->stats[w];
+
+		sum.rx_packets += s->rx_packets;
+		sum.rx_bytes += s->rx_bytes;
+		sum.tx_packets += s->tx_packets;
+		sum.tx_bytes += s->tx_bytes;
+		sum.emc_hits += s->emc_hits;
+		sum.megaflow_hits += s->megaflow_hits;
+		sum.upcalls += s->upcalls;
+		for (int d = 0; d < BR_DROP__COUNT; d++)
+			sum.drops[d] += s->drops[d];
+		for (int a = 0; a < PKT_ANOMALY__COUNT; a++)
+			sum.anomalies[a] += s->anomalies[a];
+	}
+	drops = json_object();
+	for (int d = 0; d < BR_DROP__COUNT; d++)
+		json_object_set_new(drops, drop_names[d], json_integer((json_int_t)sum.drops[d]));
+	anomalies = json_object();
+	for (int a = 1; a < PKT_ANOMALY__COUNT; a++)
+		json_object_set_new(anomalies, pkt_anomaly_name((enum pkt_anomaly)a),
+				    json_integer((json_int_t)sum.anomalies[a]));
+	json_object_update_new(obj, json_pack("{s:i, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+					      "s:I, s:o, s:o}",
+		"cpu", bp->job.worker ? (int)bp->job.worker->cpu : -1,
+		"pinned", bp->job.pinned,
+		"rx_packets", (json_int_t)sum.rx_packets, "rx_bytes", (json_int_t)sum.rx_bytes,
+		"tx_packets", (json_int_t)sum.tx_packets, "tx_bytes", (json_int_t)sum.tx_bytes,
+		"emc_hits", (json_int_t)sum.emc_hits,
+		"megaflow_hits", (json_int_t)sum.megaflow_hits,
+		"upcalls", (json_int_t)sum.upcalls,
+		"busy_cycles", (json_int_t)bp->job.busy_cycles,
+		"drops", drops, "anomalies", anomalies));
+	json_object_set_new(obj, "cycles_per_packet",
+		json_real(sum.rx_packets ? (double)bp->job.busy_cycles / (double)sum.rx_packets
+					 : 0.0));
+	return obj;
+}
+
+json_t *bridge_to_json(const struct bridge *br, bool config_only)
+{
+	json_t *ports = json_array();
+	json_t *obj;
+
+	for (uint16_t p = 1; p <= br->max_ofport; p++)
+		if (br->ports[p] != NULL)
+			json_array_append_new(ports, bport_to_json(br->ports[p], config_only));
+	obj = json_pack("{s:s, s:o}", "name", br->name, "ports", ports);
+	if (br->mac_age_s != MAC_AGE_DEFAULT_S || !config_only)
+		json_object_set_new(obj, "mac_age", json_integer(br->mac_age_s));
+	if (!config_only) {
+		struct switch_cache_stats cs;
+
+		switch_dp_cache_stats(br, &cs);
+		json_object_update_new(obj, json_pack("{s:i, s:I, s:I, s:I}",
+			"rules", (int)br->n_rules, "megaflows", (json_int_t)cs.megaflows,
+			"cache_flushes", (json_int_t)cs.flushes,
+			"mac_learn_failures", (json_int_t)mac_table_learn_failures(br->macs)));
+	}
+	return obj;
+}
+
+void bridge_tick(void)
+{
+	uint32_t now_s = mac_now_s();
+	struct bridge *br;
+
+	TAILQ_FOREACH(br, &bridge_list, next) {
+		bridge_flows_expire(br, rte_rdtsc());
+		mac_table_age(br->macs, now_s, br->mac_age_s);
+	}
+	bridge_sync();
+}

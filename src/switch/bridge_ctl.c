@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control commands of the switch: bridges and their ports, flow tables
+ * (add/mod/del/dump in ovs-ofctl syntax), trace, and the MAC table.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+
+#include "ctl/ctl_args.h"
+#include "daemon/commands.h"
+#include "flow/pkt_parse.h"
+#include "switch/bridge.h"
+#include "switch/mac_table.h"
+#include "switch/xlate.h"
+
+static int get_bridge(json_t *args, const char *const *allowed, struct bridge **br,
+		      char *err, size_t errlen)
+{
+	const char *name;
+
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "bridge", NULL, &name, err, errlen))
+		return -EINVAL;
+	*br = bridge_find(name);
+	if (*br == NULL) {
+		snprintf(err, errlen, "no bridge named '%s'", name);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* "flow 3: unknown field 'nw_dest' (column 5)" */
+static void parse_error(char *err, size_t errlen, int index, const char *text,
+			const struct flow_parse_error *pe)
+{
+	char where[32] = "";
+
+	if (index >= 0)
+		snprintf(where, sizeof(where), "flow %d: ", index + 1);
+	snprintf(err, errlen, "%s%s (column %d of \"%.200s\")", where, pe->msg, pe->pos + 1,
+		 text);
+}
+
+static int parse_spec(struct bridge *br, const char *text, enum flow_parse_mode mode,
+		      int index, struct flow_spec *spec, char *err, size_t errlen)
+{
+	struct flow_parse_error pe;
+
+	if (flow_spec_parse(text, mode, bridge_port_lookup, br, spec, &pe) != 0) {
+		parse_error(err, errlen, index, text, &pe);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- bridges and ports -------------------------------------------------- */
+
+static int cmd_bridge_add(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "name", "mac_age", NULL };
+	const char *name;
+	unsigned int age;
+	int rc;
+
+	(void)result;
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "name", NULL, &name, err, errlen) ||
+	    args_get_uint(args, "mac_age", false, 300, 1, 86400, &age, err, errlen))
+		return -EINVAL;
+	rc = bridge_add(name, err, errlen);
+	if (rc == 0)
+		bridge_find(name)->mac_age_s = age;
+	return rc;
+}
+
+static int cmd_bridge_del(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "name", NULL };
+	const char *name;
+
+	(void)result;
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "name", NULL, &name, err, errlen))
+		return -EINVAL;
+	return bridge_del(name, err, errlen);
+}
+
+static int cmd_bridge_list(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { NULL };
+	json_t *arr;
+
+	if (args_check_keys(args, allowed, err, errlen))
+		return -EINVAL;
+	arr = json_array();
+	for (struct bridge *br = bridge_first(); br != NULL; br = bridge_next(br))
+		json_array_append_new(arr, bridge_to_json(br, false));
+	*result = arr;
+	return 0;
+}
+
+static int cmd_bridge_show(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", NULL };
+	struct bridge *br;
+
+	if (get_bridge(args, allowed, &br, err, errlen))
+		return -EINVAL;
+	*result = bridge_to_json(br, false);
+	return 0;
+}
+
+static int cmd_bridge_port_add(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "port", "ofport", "tag", "trunks",
+					       "core", NULL };
+	struct bridge *br;
+	int rc;
+
+	(void)result;
+	rc = get_bridge(args, allowed, &br, err, errlen);
+	return rc ? rc : bridge_port_add(br, args, err, errlen);
+}
+
+static int cmd_bridge_port_del(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "port", NULL };
+	const char *port;
+	struct bridge *br;
+	int rc;
+
+	(void)result;
+	rc = get_bridge(args, allowed, &br, err, errlen);
+	if (rc)
+		return rc;
+	if (args_get_str(args, "port", NULL, &port, err, errlen))
+		return -EINVAL;
+	return bridge_port_del(br, port, err, errlen);
+}
+
+/* ---- flows -------------------------------------------------------------- */
+
+static int cmd_flow_add(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "flows", NULL };
+	json_t *flows = json_object_get(args, "flows");
+	struct flow_spec *specs;
+	struct bridge *br;
+	size_t i, n;
+	json_t *f;
+	int rc;
+
+	rc = get_bridge(args, allowed, &br, err, errlen);
+	if (rc)
+		return rc;
+	if (!json_is_array(flows) || json_array_size(flows) == 0) {
+		snprintf(err, errlen, "'flows' must be a non-empty array of flow strings");
+		return -EINVAL;
+	}
+	n = json_array_size(flows);
+	specs = malloc(n * sizeof(*specs));
+	if (specs == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	json_array_foreach(flows, i, f) {
+		if (!json_is_string(f)) {
+			snprintf(err, errlen, "flow %zu: not a string", i + 1);
+			free(specs);
+			return -EINVAL;
+		}
+		if (parse_spec(br, json_string_value(f), FLOW_PARSE_ADD, n > 1 ? (int)i : -1,
+			       &specs[i], err, errlen)) {
+			free(specs);
+			return -EINVAL;
+		}
+	}
+	rc = bridge_flows_add(br, specs, (unsigned int)n, err, errlen);
+	free(specs);
+	bridge_sync();
+	if (rc == 0)
+		*result = json_pack("{s:i, s:i}", "added", (int)n, "rules", (int)br->n_rules);
+	return rc;
+}
+
+static int cmd_flow_mod(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "flow", "strict", NULL };
+	struct flow_spec spec;
+	const char *text;
+	struct bridge *br;
+	unsigned int n = 0;
+	bool strict;
+	int rc;
+
+	rc = get_bridge(args, allowed, &br, err, errlen);
+	if (rc)
+		return rc;
+	if (args_get_str(args, "flow", NULL, &text, err, errlen) ||
+	    args_get_bool(args, "strict", false, &strict, err, errlen) ||
+	    parse_spec(br, text, FLOW_PARSE_MODIFY, -1, &spec, err, errlen))
+		return -EINVAL;
+	rc = bridge_flows_modify(br, &spec, strict, &n, err, errlen);
+	bridge_sync();
+	if (rc == 0)
+		*result = json_pack("{s:i}", "modified", (int)n);
+	return rc;
+}
+
+static int cmd_flow_del(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "match", "strict", NULL };
+	struct flow_spec spec;
+	const char *text;
+	struct bridge *br;
+	unsigned int n = 0;
+	bool strict;
+	int rc;
+
+	rc = get_bridge(args, allowed, &br, err, errlen);
+	if (rc)
+		return rc;
+	if (args_get_str(args, "match", "", &text, err, errlen) ||
+	    args_get_bool(args, "strict", false, &strict, err, errlen) ||
+	    parse_spec(br, text, FLOW_PARSE_DELETE, -1, &spec, err, errlen))
+		return -EINVAL;
+	rc = bridge_flows_delete(br, &spec, strict, &n);
+	bridge_sync();
+	if (rc) {
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
+	*result = json_pack("{s:i}", "deleted", (int)n);
+	return 0;
+}
+
+struct dump_ctx {
+	struct bridge *br;
+	json_t *arr;
+	uint64_t now, hz;
+};
+
+static void dump_one(const struct rule *r, void *aux)
+{
+	struct dump_ctx *d = aux;
+	const struct rule_actions *acts = r->actions;
+	struct flow_spec spec;
+	uint64_t packets, bytes, used;
+	char text[4096];
+
+	memset(&spec, 0, sizeof(spec));
+	spec.table = r->table;
+	spec.priority = r->cr.priority;
+	spec.cookie = r->cookie;
+	spec.idle_timeout = r->idle_timeout;
+	spec.hard_timeout = r->hard_timeout;
+	spec.match = r->cr.match;
+	spec.n_actions = acts->n;
+	memcpy(spec.actions, acts->acts, acts->n * sizeof(acts->acts[0]));
+	char cookie[24];
+
+	flow_spec_format(&spec, true, bridge_port_name, d->br, text, sizeof(text));
+	snprintf(cookie, sizeof(cookie), "0x%" PRIx64, r->cookie);
+	rule_stats_sum(r, &packets, &bytes, &used);
+	json_array_append_new(d->arr, json_pack("{s:s, s:i, s:i, s:s, s:I, s:I, s:f, s:f}",
+		"flow", text, "table", r->table, "priority", r->cr.priority,
+		"cookie", cookie, "n_packets", (json_int_t)packets,
+		"n_bytes", (json_int_t)bytes,
+		"duration", (double)(d->now - r->created_tsc) / (double)d->hz,
+		"idle_age", (double)(d->now - used) / (double)d->hz));
+}
+
+static int cmd_flow_dump(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "match", NULL };
+	struct flow_spec spec;
+	struct dump_ctx d;
+	const char *text;
+	struct bridge *br;
+	int rc;
+
+	rc = get_bridge(args, allowed, &br, err, errlen);
+	if (rc)
+		return rc;
+	if (args_get_str(args, "match", "", &text, err, errlen) ||
+	    parse_spec(br, text, FLOW_PARSE_DELETE, -1, &spec, err, errlen))
+		return -EINVAL;
+	d = (struct dump_ctx){ .br = br, .arr = json_array(), .now = rte_rdtsc(),
+			       .hz = rte_get_tsc_hz() };
+	bridge_flows_dump(br, &spec, dump_one, &d);
+	*result = d.arr;
+	return 0;
+}
+
+static int sum_rule(struct cls_rule *cr, void *aux)
+{
+	uint64_t *matched = aux, packets, bytes, used;
+
+	rule_stats_sum(container_of(cr, struct rule, cr), &packets, &bytes, &used);
+	*matched += packets;
+	return 0;
+}
+
+static int cmd_table_dump(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", NULL };
+	struct bridge *br;
+	json_t *arr;
+	int rc;
+
+	rc = get_bridge(args, allowed, &br, err, errlen);
+	if (rc)
+		return rc;
+	arr = json_array();
+	for (unsigned int t = 0; t <= FLOW_TABLE_MAX; t++) {
+		uint64_t matched = 0;
+
+		if (br->tables[t] == NULL || cls_count(br->tables[t]) == 0)
+			continue;
+		cls_for_each(br->tables[t], sum_rule, &matched);
+		json_array_append_new(arr, json_pack("{s:i, s:i, s:i, s:I}", "table", (int)t,
+			"active_count", (int)cls_count(br->tables[t]),
+			"masks", (int)cls_subtable_count(br->tables[t]),
+			"matched_count", (json_int_t)matched));
+	}
+	*result = arr;
+	return 0;
+}
+
+/* ---- trace -------------------------------------------------------------- */
+
+static void trace_line(void *aux, int depth, const char *fmt, ...)
+{
+	json_t *lines = aux;
+	char buf[1200];
+	int off = snprintf(buf, sizeof(buf), "%*s", depth * 4, "");
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + off, sizeof(buf) - (size_t)off, fmt, ap);
+	va_end(ap);
+	json_array_append_new(lines, json_string(buf));
+}
+
+static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "packet", NULL };
+	struct flow_spec spec;
+	struct dp_program prog;
+	struct flow_key wc;
+	const char *text;
+	struct bridge *br;
+	char acts[4096], wcs[2048];
+	json_t *lines;
+	struct flow_match mwc;
+	int rc;
+
+	rc = get_bridge(args, allowed, &br, err, errlen);
+	if (rc)
+		return rc;
+	if (args_get_str(args, "packet", NULL, &text, err, errlen) ||
+	    parse_spec(br, text, FLOW_PARSE_PACKET, -1, &spec, err, errlen))
+		return -EINVAL;
+	if (spec.match.key.in_port == 0) {
+		snprintf(err, errlen, "trace needs in_port= (the port the packet arrives on)");
+		return -EINVAL;
+	}
+	lines = json_array();
+	xlate(br, &spec.match.key, &prog, &wc, trace_line, lines);
+	flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, acts, sizeof(acts));
+	memset(&mwc, 0, sizeof(mwc));
+	mwc.mask = wc;
+	{
+		const uint64_t *k = flow_key_words(&spec.match.key), *m = flow_key_words(&wc);
+		uint64_t *v = (uint64_t *)&mwc.key;
+
+		for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+			v[i] = k[i] & m[i];
+	}
+	flow_match_format(&mwc, bridge_port_name, br, wcs, sizeof(wcs));
+	*result = json_pack("{s:o, s:s, s:s, s:s}", "steps", lines,
+			    "datapath_actions", prog.n_ops ? acts : "drop",
+			    "drop_reason", prog.n_ops ? "" : bridge_drop_name(prog.drop),
+			    "megaflow", wcs);
+	return 0;
+}
+
+/* ---- MAC table ---------------------------------------------------------- */
+
+static int cmd_fdb_show(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", NULL };
+	struct bridge *br;
+	int rc;
+
+	rc = get_bridge(args, allowed, &br, err, errlen);
+	if (rc)
+		return rc;
+	*result = mac_table_to_json(br->macs, mac_now_s());
+	return 0;
+}
+
+static const struct command bridge_commands[] = {
+	{ "bridge-add", cmd_bridge_add, "create a bridge (switch mode)" },
+	{ "bridge-del", cmd_bridge_del, "delete a bridge, its rules and port attachments" },
+	{ "bridge-list", cmd_bridge_list, "bridges with their ports and counters" },
+	{ "bridge-show", cmd_bridge_show, "one bridge" },
+	{ "bridge-port-add", cmd_bridge_port_add, "attach a port to a bridge" },
+	{ "bridge-port-del", cmd_bridge_port_del, "detach a port from a bridge" },
+	{ "flow-add", cmd_flow_add, "add flows (all or none)" },
+	{ "flow-mod", cmd_flow_mod, "change the actions of matching flows" },
+	{ "flow-del", cmd_flow_del, "delete matching flows" },
+	{ "flow-dump", cmd_flow_dump, "flows with counters" },
+	{ "table-dump", cmd_table_dump, "flow tables in use" },
+	{ "trace", cmd_trace, "show what a packet meets in a bridge" },
+	{ "fdb-show", cmd_fdb_show, "a bridge's MAC learning table" },
+};
+
+void bridge_ctl_register(void)
+{
+	commands_register(bridge_commands, RTE_DIM(bridge_commands));
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "switch/flow_cache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_hash_crc.h>
+
+struct flow_cache *flow_cache_create(void)
+{
+	struct flow_cache *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->epoch = 1;
+	c->megaflows = cls_create(NULL, NULL);
+	if (c->megaflows == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void free_entries(struct flow_cache *c)
+{
+	while (c->entries != NULL) {
+		struct dp_entry *e = c->entries;
+
+		c->entries = e->next_alloc;
+		free(e);
+	}
+	c->n_megaflows = 0;
+}
+
+void flow_cache_destroy(struct flow_cache *c)
+{
+	if (c == NULL)
+		return;
+	cls_destroy(c->megaflows);
+	free_entries(c);
+	free(c);
+}
+
+void flow_cache_flush(struct flow_cache *c)
+{
+	struct classifier *fresh = cls_create(NULL, NULL);
+
+	/* Bumping the epoch invalidates every EMC slot without a memset. */
+	c->epoch++;
+	c->flushes++;
+	if (fresh == NULL) {
+		/* Keep the old (emptied) classifier rather than none. */
+		for (struct dp_entry *e = c->entries; e != NULL; e = e->next_alloc)
+			cls_remove(c->megaflows, &e->cr);
+	} else {
+		cls_destroy(c->megaflows);
+		c->megaflows = fresh;
+	}
+	free_entries(c);
+}
+
+static inline uint32_t key_hash(const struct flow_key *k)
+{
+	const uint64_t *w = flow_key_words(k);
+	uint32_t a = 0, b = 0;
+
+	/* Two independent CRC chains run in parallel. */
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i += 2) {
+		a = rte_hash_crc_8byte(w[i], a);
+		b = rte_hash_crc_8byte(w[i + 1], b);
+	}
+	return a ^ (b * 0x9e3779b1u);
+}
+
+static inline bool key_equal(const struct flow_key *a, const struct flow_key *b)
+{
+	const uint64_t *x = flow_key_words(a), *y = flow_key_words(b);
+	uint64_t diff = 0;
+
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+		diff |= x[i] ^ y[i];
+	return diff == 0;
+}
+
+static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
+				const struct flow_key *key)
+{
+	struct dp_program prog;
+	struct flow_key wc;
+	struct dp_entry *e;
+
+	xlate(br, key, &prog, &wc, NULL, NULL);
+	if (c->n_megaflows >= MEGAFLOW_MAX)
+		flow_cache_flush(c);
+	e = malloc(sizeof(*e) + prog.n_ops * sizeof(prog.ops[0]));
+	if (e == NULL)
+		return NULL;
+	memset(&e->cr, 0, sizeof(e->cr));
+	e->cr.match.mask = wc;
+	{
+		const uint64_t *k = flow_key_words(key), *m = flow_key_words(&wc);
+		uint64_t *v = (uint64_t *)&e->cr.match.key;
+
+		for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+			v[i] = k[i] & m[i];
+	}
+	e->n_ops = prog.n_ops;
+	e->n_rules = prog.n_rules;
+	e->drop = prog.drop;
+	memcpy(e->rules, prog.rules, prog.n_rules * sizeof(prog.rules[0]));
+	memcpy(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0]));
+	if (cls_insert(c->megaflows, &e->cr) != 0) {
+		free(e);
+		return NULL;
+	}
+	e->next_alloc = c->entries;
+	c->entries = e;
+	c->n_megaflows++;
+	return e;
+}
+
+const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct bridge *br,
+					 const struct flow_key *key, enum cache_level *level)
+{
+	uint32_t h = key_hash(key);
+	struct emc_slot *s = &c->emc[h & (EMC_ENTRIES - 1)];
+	const struct cls_rule *cr;
+	struct dp_entry *e;
+
+	if (s->epoch == c->epoch && s->hash == h && key_equal(&s->key, key)) {
+		*level = CACHE_EMC;
+		return s->entry;
+	}
+	cr = cls_lookup(c->megaflows, key, NULL);
+	if (cr != NULL) {
+		e = container_of(cr, struct dp_entry, cr);
+		*level = CACHE_MEGAFLOW;
+	} else {
+		e = install(c, br, key);
+		*level = CACHE_UPCALL;
+		if (e == NULL)
+			return NULL;
+	}
+	s->hash = h;
+	s->epoch = c->epoch;
+	s->entry = e;
+	s->key = *key;
+	return e;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-worker flow caches of one bridge, in front of the classifier:
+ *
+ *   exact-match cache (EMC): the whole packet key -> a megaflow, direct
+ *       mapped by a hash of the key; one compare on a hit.
+ *   megaflow cache: a private classifier of (masked key, mask) entries,
+ *       each holding the datapath program xlate made for the first packet
+ *       of its kind; the mask is xlate's wildcards, so one entry serves
+ *       every packet that the rules cannot tell apart.
+ *   miss: xlate (the "upcall"), then the result is installed in both.
+ *
+ * Private to one worker: no locks, no atomics. The whole cache is emptied
+ * when the bridge's generation changes (bridge.h) or the megaflow cache is
+ * full (counted).
+ */
+#ifndef XVIO_FLOW_CACHE_H
+#define XVIO_FLOW_CACHE_H
+
+#include <stdint.h>
+
+#include "flow/classifier.h"
+#include "flow/flow_key.h"
+#include "switch/xlate.h"
+
+#define EMC_ENTRIES 8192
+#define MEGAFLOW_MAX 65536
+
+/* A megaflow: what xlate decided for every key in its match. */
+struct dp_entry {
+	struct cls_rule cr;
+	struct dp_entry *next_alloc;   /* all entries, for flushing */
+	uint8_t n_ops;
+	uint8_t n_rules;
+	uint8_t drop;
+	struct rule *rules[XLATE_MAX_RULES];
+	struct action ops[];
+};
+
+struct emc_slot {
+	uint32_t hash;
+	uint32_t epoch;                 /* valid only if == cache epoch */
+	struct dp_entry *entry;
+	struct flow_key key;
+};
+
+struct flow_cache {
+	uint64_t gen;                   /* bridge generation it was built for */
+	uint32_t epoch;
+	unsigned int n_megaflows;
+	struct classifier *megaflows;
+	struct dp_entry *entries;
+	uint64_t flushes;
+	struct emc_slot emc[EMC_ENTRIES];
+};
+
+enum cache_level { CACHE_EMC, CACHE_MEGAFLOW, CACHE_UPCALL };
+
+struct flow_cache *flow_cache_create(void);
+void flow_cache_destroy(struct flow_cache *c);
+void flow_cache_flush(struct flow_cache *c);
+
+/* The entry for key, translating on a miss. NULL only if memory ran out
+ * (the caller drops the packet). *level tells where it was found. */
+const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct bridge *br,
+					 const struct flow_key *key, enum cache_level *level);
+
+#endif

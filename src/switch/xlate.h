@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Translation, the switch's slow path: run a packet key through a bridge's
+ * flow tables (lookups, resubmits, register loads, ...) and reduce what
+ * the rules say to a *datapath program*: the packet rewrites, outputs,
+ * meters and `normal` steps to apply to every packet like it, plus the
+ * megaflow wildcards (which key bits the outcome depended on) and the
+ * rules to credit. The program reuses struct action with only these
+ * types: ACT_SET_FIELD (packet fields only), ACT_PUSH_VLAN, ACT_POP_VLAN,
+ * ACT_DEC_TTL, ACT_OUTPUT, ACT_NORMAL, ACT_METER.
+ *
+ * Runs on workers (cache misses) and on the control thread (trace); reads
+ * the bridge under the RCU rules of bridge.h and never changes it.
+ */
+#ifndef XVIO_XLATE_H
+#define XVIO_XLATE_H
+
+#include <stdint.h>
+
+#include "flow/action.h"
+#include "flow/flow_key.h"
+#include "switch/bridge.h"
+
+#define XLATE_MAX_OPS 64
+#define XLATE_MAX_RULES 16      /* rules credited per packet */
+#define XLATE_MAX_DEPTH 32      /* nested resubmit/goto_table */
+
+struct dp_program {
+	uint8_t n_ops;
+	uint8_t n_rules;
+	uint8_t drop;           /* enum bridge_drop if the program outputs nothing */
+	struct rule *rules[XLATE_MAX_RULES];
+	struct action ops[XLATE_MAX_OPS];
+};
+
+/* trace: called with one line of explanation per step (may be NULL). */
+typedef void (*xlate_trace_fn)(void *aux, int depth, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Translate key (in_port set, the rest from pkt_parse) for bridge br.
+ * wc receives the megaflow mask (it is zeroed first).
+ */
+void xlate(const struct bridge *br, const struct flow_key *key, struct dp_program *prog,
+	   struct flow_key *wc, xlate_trace_fn trace, void *aux);
+
+#endif

@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Flow rules, as an operator writes them, applied by the real switch
+datapath to packets scapy builds; scapy also builds what must come out
+(with its own checksums), and the bytes must match exactly.
+
+One scenario per test: the rules, what goes in on which port, what must
+come out of each port, and the drops that must be counted.
+"""
+from dataclasses import dataclass, field
+
+import pytest
+from scapy.all import (ARP, ICMP, IP, SCTP, TCP, UDP, Dot1Q, Ether, IPv6, Raw)
+
+from harness import Xviod
+from switch_bed import PcapBridge
+
+A, B, C = "02:00:00:00:00:0a", "02:00:00:00:00:0b", "02:00:00:00:00:0c"
+BCAST = "ff:ff:ff:ff:ff:ff"
+PAY = Raw(b"payload-" * 4)
+
+
+def tcp(**ip):
+    return Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="10.0.0.2", **ip) / \
+        TCP(sport=1000, dport=80, flags="PA") / PAY
+
+
+def udp(**ip):
+    return Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="10.0.0.2", **ip) / \
+        UDP(sport=53, dport=5353) / PAY
+
+
+def tcp6():
+    return Ether(src=A, dst=B) / IPv6(src="fd00::1", dst="fd00::2") / TCP(sport=1, dport=2) / PAY
+
+
+@dataclass
+class Case:
+    flows: list
+    send: dict                       # ofport -> [frames]
+    expect: dict                     # ofport -> [frames]; ports not named get nothing
+    nports: int = 3
+    drops: dict = field(default_factory=dict)   # ofport -> {reason: count}
+    port_args: dict = field(default_factory=dict)
+
+
+CASES = {
+    "in_port_output_forwards_unchanged": Case(
+        ["in_port=1,actions=output:2"], {1: [tcp(), udp()]}, {2: [tcp(), udp()]}),
+    "table_miss_drops_and_counts_no_match": Case(
+        ["in_port=2,actions=output:1"], {1: [tcp(), tcp()]}, {},
+        drops={1: {"no_match": 2}}),
+    "drop_action_counts_action_drop": Case(
+        ["in_port=1,actions=drop"], {1: [udp()]}, {}, drops={1: {"action_drop": 1}}),
+    "higher_priority_wins": Case(
+        ["priority=10,in_port=1,actions=output:2",
+         "priority=20,in_port=1,tcp,actions=output:3"],
+        {1: [tcp(), udp()]}, {2: [udp()], 3: [tcp()]}),
+    "masked_ip_prefix_selects": Case(
+        ["priority=5,ip,nw_dst=10.0.0.0/24,actions=output:2",
+         "priority=1,actions=output:3"],
+        {1: [tcp(), Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="10.9.0.2") / UDP()]},
+        {2: [tcp()], 3: [Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="10.9.0.2") / UDP()]}),
+    "tp_dst_mask_selects": Case(
+        ["tcp,tp_dst=0x50/0xfff0,actions=output:2"],
+        {1: [tcp(), Ether(src=A, dst=B) / IP() / TCP(dport=96)]}, {2: [tcp()]},
+        drops={1: {"no_match": 1}}),
+    "mod_dl_src_and_dst": Case(
+        ["actions=mod_dl_src:02:00:00:00:00:99,mod_dl_dst:02:00:00:00:00:98,output:2"],
+        {1: [tcp()]},
+        {2: [Ether(src="02:00:00:00:00:99", dst="02:00:00:00:00:98") / tcp()[IP]]}),
+    "mod_nw_src_fixes_ip_and_tcp_checksums": Case(
+        ["ip,actions=mod_nw_src:192.168.7.7,output:2"], {1: [tcp()]},
+        {2: [Ether(src=A, dst=B) / IP(src="192.168.7.7", dst="10.0.0.2") /
+             TCP(sport=1000, dport=80, flags="PA") / PAY]}),
+    "mod_nw_dst_fixes_udp_checksum": Case(
+        ["udp,actions=mod_nw_dst:172.16.0.1,output:2"], {1: [udp()]},
+        {2: [Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="172.16.0.1") /
+             UDP(sport=53, dport=5353) / PAY]}),
+    "udp_without_checksum_stays_without": Case(
+        ["udp,actions=mod_nw_dst:172.16.0.1,mod_tp_dst:99,output:2"],
+        {1: [Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="10.0.0.2") /
+             UDP(sport=1, dport=2, chksum=0) / PAY]},
+        {2: [Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="172.16.0.1") /
+             UDP(sport=1, dport=99, chksum=0) / PAY]}),
+    "mod_tp_src_and_dst_fix_tcp_checksum": Case(
+        ["tcp,actions=mod_tp_src:4000,mod_tp_dst:8080,output:2"], {1: [tcp()]},
+        {2: [Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="10.0.0.2") /
+             TCP(sport=4000, dport=8080, flags="PA") / PAY]}),
+    "mod_nw_tos_keeps_ecn": Case(
+        ["ip,actions=mod_nw_tos:184,output:2"], {1: [udp(tos=0x03)]},
+        {2: [udp(tos=0xbb)]}),
+    "dec_ttl_decrements_and_fixes_checksum": Case(
+        ["ip,actions=dec_ttl,output:2"], {1: [tcp(ttl=64)]}, {2: [tcp(ttl=63)]}),
+    "dec_ttl_drops_ttl_1_counted": Case(
+        ["ip,actions=dec_ttl,output:2"], {1: [tcp(ttl=1), tcp(ttl=2)]}, {2: [tcp(ttl=1)]},
+        drops={1: {"ttl_expired": 1}}),
+    "icmp_type_rewrite_fixes_icmp_checksum": Case(
+        ["icmp,icmp_type=8,actions=set_field:0->icmp_type,output:2"],
+        {1: [Ether(src=A, dst=B) / IP() / ICMP(type=8, id=7, seq=1) / PAY]},
+        {2: [Ether(src=A, dst=B) / IP() / ICMP(type=0, id=7, seq=1) / PAY]}),
+    "ipv6_dst_rewrite_fixes_tcp_checksum": Case(
+        ["ipv6,actions=set_field:fd00::99->ipv6_dst,output:2"], {1: [tcp6()]},
+        {2: [Ether(src=A, dst=B) / IPv6(src="fd00::1", dst="fd00::99") /
+             TCP(sport=1, dport=2) / PAY]}),
+    "sctp_port_rewrite_recomputes_crc32c": Case(
+        ["sctp,actions=mod_tp_dst:9,output:2"],
+        {1: [Ether(src=A, dst=B) / IP() / SCTP(sport=1, dport=2) / PAY]},
+        {2: [Ether(src=A, dst=B) / IP() / SCTP(sport=1, dport=9) / PAY]}),
+    "arp_spa_rewrite": Case(
+        ["arp,actions=set_field:10.1.1.1->arp_spa,output:2"],
+        {1: [Ether(src=A, dst=BCAST) / ARP(psrc="10.0.0.1", pdst="10.0.0.2")]},
+        {2: [Ether(src=A, dst=BCAST) / ARP(psrc="10.1.1.1", pdst="10.0.0.2")]}),
+    "push_vlan_and_set_vid": Case(
+        ["actions=push_vlan:0x8100,mod_vlan_vid:42,output:2"], {1: [udp()]},
+        {2: [Ether(src=A, dst=B) / Dot1Q(vlan=42) / udp()[IP]]}),
+    "mod_vlan_vid_on_untagged_adds_a_tag": Case(
+        ["actions=mod_vlan_vid:7,output:2"], {1: [udp()]},
+        {2: [Ether(src=A, dst=B) / Dot1Q(vlan=7) / udp()[IP]]}),
+    "strip_vlan_removes_the_tag": Case(
+        ["dl_vlan=42,actions=strip_vlan,output:2"],
+        {1: [Ether(src=A, dst=B) / Dot1Q(vlan=42, prio=3) / udp()[IP]]}, {2: [udp()]}),
+    "vlan_match_by_vid": Case(
+        ["dl_vlan=10,actions=output:2", "dl_vlan=20,actions=output:3"],
+        {1: [Ether(src=A, dst=B) / Dot1Q(vlan=20) / udp()[IP],
+             Ether(src=A, dst=B) / Dot1Q(vlan=10) / udp()[IP]]},
+        {2: [Ether(src=A, dst=B) / Dot1Q(vlan=10) / udp()[IP]],
+         3: [Ether(src=A, dst=B) / Dot1Q(vlan=20) / udp()[IP]]}),
+    "resubmit_to_a_table_that_matches_a_register": Case(
+        ["table=0,in_port=1,actions=load:0x2->NXM_NX_REG0[],resubmit(,1)",
+         "table=1,reg0=2,actions=output:2", "table=1,reg0=3,actions=output:3"],
+        {1: [udp()]}, {2: [udp()]}),
+    "goto_table_continues_in_the_next_table": Case(
+        ["table=0,actions=mod_dl_dst:02:00:00:00:00:0c,goto_table:5",
+         "table=5,dl_dst=02:00:00:00:00:0c,actions=output:3"],
+        {1: [udp()]}, {3: [Ether(src=A, dst=C) / udp()[IP]]}),
+    "move_copies_a_field": Case(
+        ["actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],output:2"], {1: [udp()]},
+        {2: [Ether(src=A, dst=A) / udp()[IP]]}),
+    "output_then_rewrite_then_output_copies": Case(
+        ["actions=output:2,mod_dl_dst:02:00:00:00:00:0c,output:3"], {1: [udp()]},
+        {2: [udp()], 3: [Ether(src=A, dst=C) / udp()[IP]]}),
+    "flood_goes_everywhere_but_in": Case(
+        ["actions=flood"], {2: [udp()]}, {1: [udp()], 3: [udp()]}),
+    "in_port_action_sends_back": Case(
+        ["actions=in_port"], {3: [udp()]}, {3: [udp()]}),
+    "output_to_the_input_port_is_skipped": Case(
+        ["actions=output:1"], {1: [udp()]}, {}, drops={1: {"action_drop": 1}}),
+    "normal_floods_broadcast_in_the_vlan": Case(
+        ["actions=normal"], {1: [Ether(src=A, dst=BCAST) / IP() / UDP()]},
+        {2: [Ether(src=A, dst=BCAST) / IP() / UDP()],
+         3: [Ether(src=A, dst=BCAST) / Dot1Q(vlan=10) / IP() / UDP()]},
+        nports=4, port_args={1: ["tag=10"], 2: ["tag=10"], 3: ["trunks=10,20"],
+                             4: ["tag=20"]}),
+    "normal_drops_tagged_frames_on_access_ports": Case(
+        ["actions=normal"], {1: [Ether(src=A, dst=BCAST) / Dot1Q(vlan=5) / IP() / UDP()]},
+        {}, port_args={1: ["tag=10"]}, drops={1: {"vlan_not_allowed": 1}}),
+    "normal_trunk_to_access_strips_the_tag": Case(
+        ["actions=normal"], {3: [Ether(src=A, dst=BCAST) / Dot1Q(vlan=20) / IP() / UDP()]},
+        {2: [Ether(src=A, dst=BCAST) / IP() / UDP()]},
+        port_args={1: ["tag=10"], 2: ["tag=20"], 3: ["trunks=10,20"]}),
+    "truncated_ip_header_is_counted_and_still_switched_at_l2": Case(
+        ["priority=10,ip,nw_dst=10.0.0.2,actions=output:3", "priority=1,actions=output:2"],
+        {1: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]},
+        {2: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]}),
+    "rewrite_needing_a_missing_header_drops_malformed": Case(
+        ["ip,actions=mod_nw_src:1.2.3.4,output:2"],
+        {1: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]}, {},
+        drops={1: {"malformed": 1}}),
+}
+
+
+@pytest.fixture(scope="module")
+def x(tmp_path_factory):
+    d = tmp_path_factory.mktemp("sw", numbered=True)
+    xd = Xviod(d).start()
+    yield xd
+    assert xd.stop() == 0
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_switch(name, x, tmp_path):
+    case = CASES[name]
+    bed = PcapBridge(x, tmp_path, case.nports, case.flows, port_args=case.port_args)
+    try:
+        got = bed.send(case.send)
+        for port in range(1, case.nports + 1):
+            want = [bytes(f) for f in case.expect.get(port, [])]
+            have = [bytes(f) for f in got[port]]
+            assert have == want, f"port {port}:\n got  {[f.hex() for f in have]}\n want " \
+                                 f"{[f.hex() for f in want]}"
+        for port, reasons in case.drops.items():
+            drops = bed.stats(port)["drops"]
+            for reason, n in reasons.items():
+                assert drops[reason] == n, (port, drops)
+        # Every rule that saw a packet says so.
+        assert sum(f["n_packets"] for f in bed.dump_flows()) >= sum(
+            1 for p in case.send.values() for _ in p) - sum(
+            n for r in case.drops.values() for k, n in r.items() if k in ("no_match",))
+    finally:
+        bed.close()
