@@ -11,6 +11,7 @@ PACKAGES=(
 	python3 python3-pytest python3-scapy python3-matplotlib
 	iproute2 iputils-ping ethtool coreutils procps
 	qemu-system-x86   # the test guest; tests/vm/build-guest.sh adds its kernel and busybox
+	clang libclang-rt-14-dev llvm     # libFuzzer (scripts/fuzz.sh)
 )
 
 missing=()

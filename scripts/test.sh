@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Set up, then run every test: cmocka unit tests (meson) and the
-# end-to-end tests (pytest, real testpmd frontends and namespaces).
+# Set up, then run every test: cmocka unit tests (meson), the fuzzers for a
+# bounded time (scripts/fuzz.sh, FUZZ_SECONDS each) and the end-to-end tests
+# (pytest, real testpmd frontends, QEMU guests and namespaces).
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 
 meson test -C build --suite unit --print-errorlogs
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash scripts/fuzz.sh | tee build/fuzz.txt
 /usr/bin/python3 -m pytest -v -p no:cacheprovider -o junit_family=legacy --junitxml=build/e2e.xml tests/e2e "$@"
 
 /usr/bin/python3 - <<'PY'
@@ -26,6 +28,15 @@ with open("build/meson-logs/testlog.json") as f:
             fl = 1  # crashed before cmocka could report
         passed += p
         failed += fl
+# scripts/fuzz.sh prints "fuzz NAME: ok (...)" or "fuzz NAME: FAILED ..."
+try:
+    fuzz = open("build/fuzz.txt").read()
+    passed += len(re.findall(r"^fuzz \S+: ok", fuzz, re.M))
+    failed += len(re.findall(r"^fuzz \S+: FAILED", fuzz, re.M))
+    if not re.search(r"^fuzz \S+: ", fuzz, re.M):
+        failed += 1  # the fuzz script ran nothing
+except OSError:
+    failed += 1
 try:
     suite = ET.parse("build/e2e.xml").getroot()
     suite = suite if suite.tag == "testsuite" else suite[0]
