@@ -126,6 +126,25 @@ static void print_fdb(json_t *entries)
 	table_free(t);
 }
 
+static void print_meters(json_t *meters)
+{
+	static const char *const hdr[] = { "METER", "UNIT", "RATE", "BURST", "PACKETS",
+					   "DROPPED", NULL };
+	struct table *t = table_new(hdr);
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(meters, i, m) {
+		char id[16], r[16], b[16], p[32], d[32];
+		const char *row[] = { num(id, sizeof(id), m, "meter"), str(m, "unit"),
+				      num(r, sizeof(r), m, "rate"), num(b, sizeof(b), m, "burst_size"),
+				      num(p, sizeof(p), m, "packets"), num(d, sizeof(d), m, "dropped") };
+		table_row(t, row);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
 static void print_count(json_t *res)
 {
 	const char *k;
@@ -250,6 +269,21 @@ bool cli_bridge_command(const char *cmd, int argc, char **argv, int *rc)
 		need(argc, 2, 2, "trace");
 		show(call("trace", json_pack("{s:s, s:s}", "bridge", argv[0], "packet", argv[1])),
 		     print_trace);
+	} else if (!strcmp(cmd, "add-meter")) {
+		need(argc, 2, 2, "add-meter");
+		json_decref(call("meter-add", json_pack("{s:s, s:s}", "bridge", argv[0], "meter",
+						     argv[1])));
+	} else if (!strcmp(cmd, "del-meters")) {
+		json_t *args;
+
+		need(argc, 1, 2, "del-meters");
+		args = json_pack("{s:s}", "bridge", argv[0]);
+		if (argc == 2)
+			json_object_set_new(args, "meter", json_string(argv[1]));
+		json_decref(call("meter-del", args));
+	} else if (!strcmp(cmd, "dump-meters")) {
+		need(argc, 1, 1, "dump-meters");
+		show(call("meter-dump", json_pack("{s:s}", "bridge", argv[0])), print_meters);
 	} else if (!strcmp(cmd, "fdb-show")) {
 		need(argc, 1, 1, "fdb-show");
 		show(call("fdb-show", json_pack("{s:s}", "bridge", argv[0])), print_fdb);

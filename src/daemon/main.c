@@ -290,6 +290,7 @@ int main(int argc, char **argv)
 	port_ctl_register();
 	relay_ctl_register();
 	bridge_ctl_register();
+	meter_ctl_register();
 	daemon_ctl_register(opts.config_path);
 	xvio_telemetry_register();
 	if (ctl_server_open(opts.control_path, err, sizeof(err)) != 0) {

@@ -182,6 +182,7 @@ static void bridge_destroy(struct bridge *br)
 		if (br->tables[t] != NULL)
 			cls_destroy(br->tables[t]);
 	mac_table_destroy(br->macs);
+	meters_free(br);
 	TAILQ_REMOVE(&bridge_list, br, next);
 	bridge_slots[br->index] = NULL;
 	XVIO_LOG(INFO, "bridge %s removed", br->name);

@@ -31,6 +31,7 @@
 #include "flow/action.h"
 #include "flow/classifier.h"
 #include "flow/flow_spec.h"
+#include "switch/meter.h"
 #include "worker/worker.h"
 
 #define BRIDGE_NAME_MAX 32
@@ -123,6 +124,7 @@ struct bridge {
 	LIST_HEAD(, rule) timed_rules;
 	struct mac_table *macs;
 	uint32_t mac_age_s;
+	struct meter *meters[METER_MAX + 1];   /* by id; RCU like rules */
 };
 
 struct bridge *bridge_find(const char *name);
@@ -177,6 +179,14 @@ static inline void bridge_changed(struct bridge *br)
 }
 
 json_t *bridge_to_json(const struct bridge *br, bool config_only);
+
+/* For command handlers: the bridge named by args' "bridge" key, after
+ * checking args has only the allowed keys. 0 or -errno with a reason. */
+int bridge_from_args(json_t *args, const char *const *allowed, struct bridge **br,
+		     char *err, size_t errlen);
+
+/* Does any rule use meter id? */
+bool bridge_meter_in_use(const struct bridge *br, uint32_t id);
 
 /* Called once per second by the control thread: timeouts, MAC ageing. */
 void bridge_tick(void);

@@ -20,8 +20,8 @@
 #include "switch/mac_table.h"
 #include "switch/xlate.h"
 
-static int get_bridge(json_t *args, const char *const *allowed, struct bridge **br,
-		      char *err, size_t errlen)
+int bridge_from_args(json_t *args, const char *const *allowed, struct bridge **br,
+		     char *err, size_t errlen)
 {
 	const char *name;
 
@@ -111,7 +111,7 @@ static int cmd_bridge_show(json_t *args, json_t **result, char *err, size_t errl
 	static const char *const allowed[] = { "bridge", NULL };
 	struct bridge *br;
 
-	if (get_bridge(args, allowed, &br, err, errlen))
+	if (bridge_from_args(args, allowed, &br, err, errlen))
 		return -EINVAL;
 	*result = bridge_to_json(br, false);
 	return 0;
@@ -125,7 +125,7 @@ static int cmd_bridge_port_add(json_t *args, json_t **result, char *err, size_t 
 	int rc;
 
 	(void)result;
-	rc = get_bridge(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
 	return rc ? rc : bridge_port_add(br, args, err, errlen);
 }
 
@@ -137,7 +137,7 @@ static int cmd_bridge_port_del(json_t *args, json_t **result, char *err, size_t 
 	int rc;
 
 	(void)result;
-	rc = get_bridge(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
 	if (rc)
 		return rc;
 	if (args_get_str(args, "port", NULL, &port, err, errlen))
@@ -157,7 +157,7 @@ static int cmd_flow_add(json_t *args, json_t **result, char *err, size_t errlen)
 	json_t *f;
 	int rc;
 
-	rc = get_bridge(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
 	if (rc)
 		return rc;
 	if (!json_is_array(flows) || json_array_size(flows) == 0) {
@@ -200,7 +200,7 @@ static int cmd_flow_mod(json_t *args, json_t **result, char *err, size_t errlen)
 	bool strict;
 	int rc;
 
-	rc = get_bridge(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
 	if (rc)
 		return rc;
 	if (args_get_str(args, "flow", NULL, &text, err, errlen) ||
@@ -224,7 +224,7 @@ static int cmd_flow_del(json_t *args, json_t **result, char *err, size_t errlen)
 	bool strict;
 	int rc;
 
-	rc = get_bridge(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
 	if (rc)
 		return rc;
 	if (args_get_str(args, "match", "", &text, err, errlen) ||
@@ -286,7 +286,7 @@ static int cmd_flow_dump(json_t *args, json_t **result, char *err, size_t errlen
 	struct bridge *br;
 	int rc;
 
-	rc = get_bridge(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
 	if (rc)
 		return rc;
 	if (args_get_str(args, "match", "", &text, err, errlen) ||
@@ -315,7 +315,7 @@ static int cmd_table_dump(json_t *args, json_t **result, char *err, size_t errle
 	json_t *arr;
 	int rc;
 
-	rc = get_bridge(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
 	if (rc)
 		return rc;
 	arr = json_array();
@@ -362,7 +362,7 @@ static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 	struct flow_match mwc;
 	int rc;
 
-	rc = get_bridge(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
 	if (rc)
 		return rc;
 	if (args_get_str(args, "packet", NULL, &text, err, errlen) ||
@@ -400,7 +400,7 @@ static int cmd_fdb_show(json_t *args, json_t **result, char *err, size_t errlen)
 	struct bridge *br;
 	int rc;
 
-	rc = get_bridge(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
 	if (rc)
 		return rc;
 	*result = mac_table_to_json(br->macs, mac_now_s());

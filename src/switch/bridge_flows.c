@@ -89,6 +89,41 @@ static void defer_thunk(void *aux, cls_free_fn fn, void *p)
 	bridge_defer_free(fn, p);
 }
 
+/* Meters a rule names must exist (OpenFlow's "unknown meter"). */
+static int check_meters(const struct bridge *br, const struct flow_spec *s, char *err,
+			size_t errlen)
+{
+	for (unsigned int i = 0; i < s->n_actions; i++) {
+		uint32_t id = s->actions[i].meter.id;
+
+		if (s->actions[i].type == ACT_METER &&
+		    (id == 0 || id > METER_MAX || br->meters[id] == NULL)) {
+			snprintf(err, errlen, "meter %u does not exist (xvioctl add-meter first)", id);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+static int uses_meter(struct cls_rule *cr, void *aux)
+{
+	const struct rule_actions *a = container_of(cr, struct rule, cr)->actions;
+	uint32_t id = *(const uint32_t *)aux;
+
+	for (unsigned int i = 0; i < a->n; i++)
+		if (a->acts[i].type == ACT_METER && a->acts[i].meter.id == id)
+			return 1;
+	return 0;
+}
+
+bool bridge_meter_in_use(const struct bridge *br, uint32_t id)
+{
+	for (unsigned int t = 0; t <= FLOW_TABLE_MAX; t++)
+		if (br->tables[t] != NULL && cls_for_each(br->tables[t], uses_meter, &id))
+			return true;
+	return false;
+}
+
 int bridge_flows_add(struct bridge *br, const struct flow_spec *specs, unsigned int n,
 		     char *err, size_t errlen)
 {
@@ -97,6 +132,9 @@ int bridge_flows_add(struct bridge *br, const struct flow_spec *specs, unsigned 
 	unsigned int adds = 0;
 
 	/* Everything that can fail happens before the first change. */
+	for (unsigned int i = 0; i < n; i++)
+		if (check_meters(br, &specs[i], err, errlen))
+			return -ENOENT;
 	rules = calloc(n ? n : 1, sizeof(*rules));
 	if (rules == NULL)
 		goto nomem;
@@ -244,6 +282,8 @@ int bridge_flows_modify(struct bridge *br, const struct flow_spec *spec, bool st
 	struct rule_actions **fresh;
 	struct select s;
 
+	if (check_meters(br, spec, err, errlen))
+		return -ENOENT;
 	if (select_rules(br, spec, strict, &s))
 		goto nomem;
 	fresh = calloc(s.n ? s.n : 1, sizeof(*fresh));

@@ -312,8 +312,20 @@ static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct 
 		case ACT_NORMAL:
 			outputs += normal(ctx, m, l, in_ofport);
 			continue;
-		case ACT_METER:
-			continue; /* meters: see bridge.h (not yet enforced) */
+		case ACT_METER: {
+			struct meter *mt = a->meter.id <= METER_MAX ?
+				__atomic_load_n(&ctx->br->meters[a->meter.id], __ATOMIC_ACQUIRE) :
+				NULL;
+
+			/* A meter deleted since this program was made: the
+			 * bridge generation changed and the cache will go. */
+			if (mt != NULL && !meter_pass(mt, ctx->now_tsc, rte_pktmbuf_pkt_len(m))) {
+				ctx->st->drops[BR_DROP_METER]++;
+				rte_pktmbuf_free(m);
+				return;
+			}
+			continue;
+		}
 		default:
 			break;
 		}

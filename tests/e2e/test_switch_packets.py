@@ -198,3 +198,41 @@ def test_switch(name, x, tmp_path):
             n for r in case.drops.values() for k, n in r.items() if k in ("no_match",))
     finally:
         bed.close()
+
+
+def test_meter_drops_what_exceeds_its_rate_and_counts_it(x, tmp_path):
+    """1 packet/s with a burst of 1: of 2000 back-to-back frames the first
+    passes, and at most one more per second of the run."""
+    bed = PcapBridge(x, tmp_path, 2)
+    try:
+        x.ctl("add-meter", bed.name, "meter=7,pktps,burst,band=type=drop,rate=1,burst_size=1")
+        x.ctl("add-flow", bed.name, "in_port=1,actions=meter:7,output:2")
+        out = bed.send({1: [udp()] * 2000})[2]
+        meter = x.ctl("dump-meters", bed.name)[0]
+        drops = bed.stats(1)["drops"]["meter"]
+        assert 1 <= len(out) < 2000
+        assert drops == 2000 - len(out)
+        assert (meter["packets"], meter["dropped"]) == (2000, drops)
+        # A meter in use cannot go; a flow cannot name a meter that is not there.
+        r = x.run_ctl("del-meters", bed.name, "7", check=False)
+        assert r.returncode != 0 and "used by flows" in r.stderr
+        r = x.run_ctl("add-flow", bed.name, "actions=meter:8,output:2", check=False)
+        assert r.returncode != 0 and "meter 8 does not exist" in r.stderr
+        x.ctl("del-flows", bed.name)
+        x.ctl("del-meters", bed.name, "7")
+        assert x.ctl("dump-meters", bed.name) == []
+    finally:
+        bed.close()
+
+
+def test_idle_and_hard_timeouts_remove_rules(x, tmp_path):
+    bed = PcapBridge(x, tmp_path, 2, ["idle_timeout=1,in_port=1,actions=output:2",
+                                      "hard_timeout=1,in_port=2,actions=output:1",
+                                      "priority=1,actions=drop"])
+    try:
+        from harness import wait_for
+        wait_for(lambda: len(bed.dump_flows()) == 1, "both timed rules to expire",
+                 timeout=30)
+        assert "drop" in bed.dump_flows()[0]["flow"]
+    finally:
+        bed.close()
