@@ -12,6 +12,7 @@ PACKAGES=(
 	iproute2 iputils-ping ethtool coreutils procps
 	qemu-system-x86   # the test guest; tests/vm/build-guest.sh adds its kernel and busybox
 	clang libclang-rt-14-dev llvm     # libFuzzer (scripts/fuzz.sh)
+	systemd libvirt-clients           # systemd-analyze, virt-xml-validate (tests/e2e/test_install.py)
 )
 
 missing=()

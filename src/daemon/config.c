@@ -41,9 +41,10 @@ int config_to_requests(json_t *doc, json_t **requests, char *err, size_t errlen)
 	}
 	json_object_foreach(doc, key, val) {
 		(void)val;
-		if (strcmp(key, "ports") && strcmp(key, "relays") && strcmp(key, "rebalance")) {
-			snprintf(err, errlen, "unknown key \"%s\" (expected ports, relays, rebalance)",
-				 key);
+		if (strcmp(key, "ports") && strcmp(key, "relays") && strcmp(key, "bridges") &&
+		    strcmp(key, "rebalance")) {
+			snprintf(err, errlen, "unknown key \"%s\" (expected ports, relays, bridges, "
+				 "rebalance)", key);
 			return -EINVAL;
 		}
 	}
@@ -54,7 +55,8 @@ int config_to_requests(json_t *doc, json_t **requests, char *err, size_t errlen)
 	}
 	reqs = json_array();
 	if (add_entries(doc, "ports", "port-add", reqs, err, errlen) ||
-	    add_entries(doc, "relays", "relay-add", reqs, err, errlen)) {
+	    add_entries(doc, "relays", "relay-add", reqs, err, errlen) ||
+	    config_bridges_to_requests(json_object_get(doc, "bridges"), reqs, err, errlen)) {
 		json_decref(reqs);
 		return -EINVAL;
 	}

@@ -6,12 +6,17 @@
  *     "ports":  [ {"name": "vm1",  "type": "vhost", "path": "vm1.sock"},
  *                 {"name": "nic1", "type": "eth",   "device": "net_tap0"} ],
  *     "relays": [ {"name": "r1", "vhost": "vm1", "nic": "nic1"} ],
+ *     "bridges": [ {"name": "br0",
+ *                   "ports": [ {"port": "vm2", "ofport": 1, "tag": 10} ],
+ *                   "meters": [ "meter=1,pktps,band=type=drop,rate=1000" ],
+ *                   "flows": [ "priority=10,ip,actions=meter:1,normal" ]} ],
  *     "rebalance": true
  *   }
  *
  * Each entry holds exactly the arguments of the matching command
- * (port-add, relay-add), so the file is applied through the same code,
- * with the same checks and errors, as xvioctl. `xvioctl config save`
+ * (port-add, relay-add, bridge-add, bridge-port-add, meter-add, flow-add),
+ * so the file is applied through the same code, with the same checks and
+ * errors, as xvioctl. `xvioctl config save`
  * writes the running state back in this form.
  */
 #ifndef XVIO_CONFIG_H
@@ -23,6 +28,10 @@
 /* Turn a config document into an array of requests, in the order to run
  * them. 0 or -EINVAL with err naming the offending entry. */
 int config_to_requests(json_t *doc, json_t **requests, char *err, size_t errlen);
+
+/* The "bridges" list (config_bridges.c): appends bridge-add, then per
+ * bridge bridge-port-add, meter-add and one flow-add with all its flows. */
+int config_bridges_to_requests(json_t *bridges, json_t *requests, char *err, size_t errlen);
 
 /* Read and convert a file. 0 or -errno with err set. */
 int config_load_file(const char *path, json_t **requests, char *err, size_t errlen);

@@ -13,19 +13,22 @@
 #include "port/port.h"
 #include "relay/relay.h"
 #include "relay/relay_ctl.h"
+#include "switch/bridge.h"
 
 static char default_config_path[PATH_MAX];
 
 static json_t *running_config(void)
 {
-	json_t *ports = json_array(), *relays = json_array();
+	json_t *ports = json_array(), *relays = json_array(), *bridges = json_array();
 
 	for (struct port *p = port_first(); p != NULL; p = port_next(p))
 		json_array_append_new(ports, port_to_json(p, true));
 	for (struct relay *r = relay_first(); r != NULL; r = relay_next(r))
 		json_array_append_new(relays, relay_to_json(r, true));
-	return json_pack("{s:o, s:o, s:b}", "ports", ports, "relays", relays,
-			 "rebalance", relay_ctl_auto_rebalance());
+	for (struct bridge *br = bridge_first(); br != NULL; br = bridge_next(br))
+		json_array_append_new(bridges, bridge_to_json(br, true));
+	return json_pack("{s:o, s:o, s:o, s:b}", "ports", ports, "relays", relays,
+			 "bridges", bridges, "rebalance", relay_ctl_auto_rebalance());
 }
 
 static int cmd_version(json_t *args, json_t **result, char *err, size_t errlen)

@@ -483,7 +483,7 @@ static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
 	return obj;
 }
 
-json_t *bridge_to_json(const struct bridge *br, bool config_only)
+json_t *bridge_to_json(struct bridge *br, bool config_only)
 {
 	json_t *ports = json_array();
 	json_t *obj;
@@ -494,6 +494,10 @@ json_t *bridge_to_json(const struct bridge *br, bool config_only)
 	obj = json_pack("{s:s, s:o}", "name", br->name, "ports", ports);
 	if (br->mac_age_s != MAC_AGE_DEFAULT_S || !config_only)
 		json_object_set_new(obj, "mac_age", json_integer(br->mac_age_s));
+	if (config_only) {
+		json_object_set_new(obj, "meters", meters_config(br));
+		json_object_set_new(obj, "flows", bridge_flows_config(br));
+	}
 	if (!config_only) {
 		struct switch_cache_stats cs;
 

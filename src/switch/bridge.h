@@ -164,6 +164,11 @@ void bridge_flows_dump(struct bridge *br, const struct flow_spec *filter,
 /* Expire rules past their idle/hard timeouts. Returns how many. */
 unsigned int bridge_flows_expire(struct bridge *br, uint64_t now_tsc);
 
+/* The flow text that recreates a rule (ovs-ofctl syntax). */
+void rule_format(struct bridge *br, const struct rule *r, char *buf, size_t len);
+/* Every rule as the flow text that recreates it (the config file). */
+json_t *bridge_flows_config(struct bridge *br);
+
 /* The sum of a rule's per-worker counters; *used_tsc the latest hit. */
 void rule_stats_sum(const struct rule *r, uint64_t *packets, uint64_t *bytes,
 		    uint64_t *used_tsc);
@@ -178,7 +183,7 @@ static inline void bridge_changed(struct bridge *br)
 	__atomic_fetch_add(&br->gen, 1, __ATOMIC_RELEASE);
 }
 
-json_t *bridge_to_json(const struct bridge *br, bool config_only);
+json_t *bridge_to_json(struct bridge *br, bool config_only);
 
 /* For command handlers: the bridge named by args' "bridge" key, after
  * checking args has only the allowed keys. 0 or -errno with a reason. */

@@ -250,23 +250,10 @@ struct dump_ctx {
 static void dump_one(const struct rule *r, void *aux)
 {
 	struct dump_ctx *d = aux;
-	const struct rule_actions *acts = r->actions;
-	struct flow_spec spec;
 	uint64_t packets, bytes, used;
-	char text[4096];
+	char text[4096], cookie[24];
 
-	memset(&spec, 0, sizeof(spec));
-	spec.table = r->table;
-	spec.priority = r->cr.priority;
-	spec.cookie = r->cookie;
-	spec.idle_timeout = r->idle_timeout;
-	spec.hard_timeout = r->hard_timeout;
-	spec.match = r->cr.match;
-	spec.n_actions = acts->n;
-	memcpy(spec.actions, acts->acts, acts->n * sizeof(acts->acts[0]));
-	char cookie[24];
-
-	flow_spec_format(&spec, true, bridge_port_name, d->br, text, sizeof(text));
+	rule_format(d->br, r, text, sizeof(text));
 	snprintf(cookie, sizeof(cookie), "0x%" PRIx64, r->cookie);
 	rule_stats_sum(r, &packets, &bytes, &used);
 	json_array_append_new(d->arr, json_pack("{s:s, s:i, s:i, s:s, s:I, s:I, s:f, s:f}",

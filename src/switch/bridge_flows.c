@@ -347,6 +347,44 @@ void bridge_flows_dump(struct bridge *br, const struct flow_spec *filter,
 	free(s.out);
 }
 
+/* The flow text of a rule, as ovs-ofctl would take it back. */
+void rule_format(struct bridge *br, const struct rule *r, char *buf, size_t len)
+{
+	const struct rule_actions *acts = r->actions;
+	static struct flow_spec spec; /* large: control thread only */
+
+	memset(&spec, 0, sizeof(spec));
+	spec.table = r->table;
+	spec.priority = r->cr.priority;
+	spec.cookie = r->cookie;
+	spec.idle_timeout = r->idle_timeout;
+	spec.hard_timeout = r->hard_timeout;
+	spec.match = r->cr.match;
+	spec.n_actions = acts->n;
+	memcpy(spec.actions, acts->acts, acts->n * sizeof(acts->acts[0]));
+	flow_spec_format(&spec, true, bridge_port_name, br, buf, len);
+}
+
+static void config_one(const struct rule *r, void *aux)
+{
+	void **a = aux;
+	char text[4096];
+
+	rule_format(a[0], r, text, sizeof(text));
+	json_array_append_new(a[1], json_string(text));
+}
+
+json_t *bridge_flows_config(struct bridge *br)
+{
+	struct flow_spec all;
+	json_t *arr = json_array();
+	void *aux[2] = { br, arr };
+
+	memset(&all, 0, sizeof(all));
+	bridge_flows_dump(br, &all, config_one, aux);
+	return arr;
+}
+
 unsigned int bridge_flows_expire(struct bridge *br, uint64_t now_tsc)
 {
 	uint64_t hz = rte_get_tsc_hz();

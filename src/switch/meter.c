@@ -175,6 +175,21 @@ json_t *meters_to_json(const struct bridge *br)
 	return arr;
 }
 
+json_t *meters_config(const struct bridge *br)
+{
+	json_t *arr = json_array();
+
+	for (uint32_t i = 1; i <= METER_MAX; i++) {
+		const struct meter *m = br->meters[i];
+
+		if (m != NULL)
+			json_array_append_new(arr, json_sprintf(
+				"meter=%u,%s,burst,band=type=drop,rate=%u,burst_size=%u", m->id,
+				m->pktps ? "pktps" : "kbps", m->rate, m->burst));
+	}
+	return arr;
+}
+
 void meters_free(struct bridge *br)
 {
 	for (uint32_t i = 1; i <= METER_MAX; i++) {

@@ -40,6 +40,8 @@ int meter_add(struct bridge *br, const char *text, char *err, size_t errlen);
 /* Remove meter id (0: all). Fails if a flow still uses it. */
 int meter_del(struct bridge *br, uint32_t id, char *err, size_t errlen);
 json_t *meters_to_json(const struct bridge *br);
+/* Every meter as the text that recreates it (the config file). */
+json_t *meters_config(const struct bridge *br);
 /* Free every meter (bridge teardown, no readers left). */
 void meters_free(struct bridge *br);
 

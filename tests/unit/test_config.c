@@ -497,6 +497,77 @@ static void save_path_too_long_is_enametoolong(void **state)
 	json_decref(doc);
 }
 
+/* ---- bridges ------------------------------------------------------------ */
+
+static const char bridge_sample[] =
+	"{\"bridges\": [{\"name\": \"br0\", \"mac_age\": 60,"
+	"  \"ports\": [{\"port\": \"vm1\", \"tag\": 10}, {\"port\": \"nic1\"}],"
+	"  \"meters\": [\"meter=1,pktps,band=type=drop,rate=10\"],"
+	"  \"flows\": [\"actions=meter:1,normal\", \"table=1,actions=drop\"]}],"
+	" \"ports\": [{\"name\": \"vm1\"}]}";
+
+static void bridges_come_after_ports_in_command_order(void **state)
+{
+	(void)state;
+	assert_int_equal(convert(bridge_sample), 0);
+	assert_int_equal(json_array_size(reqs), 6);
+	assert_string_equal(cmd_of(0), "port-add");
+	assert_string_equal(cmd_of(1), "bridge-add");
+	assert_string_equal(cmd_of(2), "bridge-port-add");
+	assert_string_equal(cmd_of(3), "bridge-port-add");
+	assert_string_equal(cmd_of(4), "meter-add");
+	assert_string_equal(cmd_of(5), "flow-add");
+}
+
+static void bridge_requests_carry_the_bridge_name(void **state)
+{
+	(void)state;
+	assert_int_equal(convert(bridge_sample), 0);
+	assert_string_equal(json_string_value(json_object_get(args_of(1), "name")), "br0");
+	assert_int_equal(json_integer_value(json_object_get(args_of(1), "mac_age")), 60);
+	assert_string_equal(json_string_value(json_object_get(args_of(2), "bridge")), "br0");
+	assert_int_equal(json_integer_value(json_object_get(args_of(2), "tag")), 10);
+	assert_string_equal(json_string_value(json_object_get(args_of(4), "meter")),
+			    "meter=1,pktps,band=type=drop,rate=10");
+	/* All flows of a bridge in one request: applied all or none. */
+	assert_int_equal(json_array_size(json_object_get(args_of(5), "flows")), 2);
+}
+
+static void bridge_without_flows_gives_no_flow_request(void **state)
+{
+	(void)state;
+	assert_int_equal(convert("{\"bridges\": [{\"name\": \"b\", \"flows\": []}]}"), 0);
+	assert_int_equal(json_array_size(reqs), 1);
+	assert_string_equal(cmd_of(0), "bridge-add");
+}
+
+static void bad_bridge_entries_are_named(void **state)
+{
+	static const struct { const char *doc, *mention; } cases[] = {
+		{ "{\"bridges\": {}}", "\"bridges\" must be an array" },
+		{ "{\"bridges\": [1]}", "bridges[0] must be an object" },
+		{ "{\"bridges\": [{}]}", "bridges[0] needs a \"name\"" },
+		{ "{\"bridges\": [{\"name\": \"b\", \"color\": 1}]}", "unknown key \"color\"" },
+		{ "{\"bridges\": [{\"name\": \"b\", \"ports\": [\"vm1\"]}]}",
+		  "bridges[0].ports[0]" },
+		{ "{\"bridges\": [{\"name\": \"b\", \"ports\": [{\"bridge\": \"x\"}]}]}",
+		  "bridges[0].ports[0]" },
+		{ "{\"bridges\": [{\"name\": \"b\", \"flows\": [1]}]}",
+		  "bridges[0].flows[0] must be a string" },
+		{ "{\"bridges\": [{\"name\": \"b\", \"meters\": \"m\"}]}",
+		  "bridges[0].meters must be an array" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(convert(cases[i].doc), -EINVAL);
+		assert_err_mentions(cases[i].mention);
+		json_decref(reqs);
+		reqs = NULL;
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -531,6 +602,10 @@ int main(void)
 		T(save_keeps_key_order),
 		T(save_into_missing_directory_fails_cleanly),
 		T(save_path_too_long_is_enametoolong),
+		T(bridges_come_after_ports_in_command_order),
+		T(bridge_requests_carry_the_bridge_name),
+		T(bridge_without_flows_gives_no_flow_request),
+		T(bad_bridge_entries_are_named),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
