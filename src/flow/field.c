@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The field registry (field.h) and field values as text (flow_text.h). */
+/* The field registry (field.h) and parsing field values (flow_text.h). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "flow/field.h"
@@ -11,45 +13,58 @@
 
 #define KOFS(member) ((uint8_t)offsetof(struct flow_key, member))
 #define REG_OFS(i) ((uint8_t)(KOFS(regs) + 4 * (i)))
+#define LOW_BYTE(member) ((uint8_t)(KOFS(member) + 1))
 
 #define FLD(ID, NAME, NXM, OFS, NB, BITS, SHIFT, FMT, PRE, MASKABLE, WRITABLE) \
-	[ID] = { .id = ID, .name = NAME, .nxm_name = NXM, .offset = OFS, .n_bytes = NB, \
-		 .n_bits = BITS, .shift = SHIFT, .format = FIELD_FMT_##FMT, \
+	[FIELD_##ID] = { .id = FIELD_##ID, .name = NAME, .nxm_name = NXM, .offset = OFS, \
+		 .n_bytes = NB, .n_bits = BITS, .shift = SHIFT, .format = FIELD_FMT_##FMT, \
 		 .prereq = PREREQ_##PRE, .maskable = MASKABLE, .writable = WRITABLE }
 
 static const struct field fields[FIELD__COUNT] = {
-	FLD(FIELD_IN_PORT, "in_port", "NXM_OF_IN_PORT", KOFS(in_port), 2, 16, 0, PORT, NONE, false, true),
-	FLD(FIELD_DL_SRC, "dl_src", "NXM_OF_ETH_SRC", KOFS(dl_src), 6, 48, 0, MAC, NONE, true, true),
-	FLD(FIELD_DL_DST, "dl_dst", "NXM_OF_ETH_DST", KOFS(dl_dst), 6, 48, 0, MAC, NONE, true, true),
-	FLD(FIELD_DL_TYPE, "dl_type", "NXM_OF_ETH_TYPE", KOFS(dl_type), 2, 16, 0, HEX, NONE, false, false),
-	FLD(FIELD_VLAN_TCI, "vlan_tci", "NXM_OF_VLAN_TCI", KOFS(vlan_tci), 2, 16, 0, HEX, NONE, true, true),
-	FLD(FIELD_DL_VLAN, "dl_vlan", NULL, KOFS(vlan_tci), 2, 12, 0, DEC, NONE, false, true),
-	FLD(FIELD_DL_VLAN_PCP, "dl_vlan_pcp", "OXM_OF_VLAN_PCP", KOFS(vlan_tci), 2, 3, 13, DEC, NONE, false, true),
-	FLD(FIELD_NW_SRC, "nw_src", "NXM_OF_IP_SRC", KOFS(nw_src), 4, 32, 0, IPV4, IPV4_ARP, true, true),
-	FLD(FIELD_NW_DST, "nw_dst", "NXM_OF_IP_DST", KOFS(nw_dst), 4, 32, 0, IPV4, IPV4_ARP, true, true),
-	FLD(FIELD_NW_PROTO, "nw_proto", "NXM_OF_IP_PROTO", KOFS(nw_proto), 1, 8, 0, DEC, IP_ANY, false, false),
-	FLD(FIELD_NW_TOS, "nw_tos", "NXM_OF_IP_TOS", KOFS(nw_tos), 1, 6, 2, DEC, IP_ANY, false, true),
-	FLD(FIELD_NW_ECN, "nw_ecn", "NXM_NX_IP_ECN", KOFS(nw_tos), 1, 2, 0, DEC, IP_ANY, false, true),
-	FLD(FIELD_NW_TTL, "nw_ttl", "NXM_NX_IP_TTL", KOFS(nw_ttl), 1, 8, 0, DEC, IP_ANY, false, true),
-	FLD(FIELD_IP_FRAG, "ip_frag", "NXM_NX_IP_FRAG", KOFS(nw_frag), 1, 2, 0, FRAG, IP_ANY, true, false),
-	FLD(FIELD_TP_SRC, "tp_src", "NXM_OF_TCP_SRC", KOFS(tp_src), 2, 16, 0, DEC, L4, true, true),
-	FLD(FIELD_TP_DST, "tp_dst", "NXM_OF_TCP_DST", KOFS(tp_dst), 2, 16, 0, DEC, L4, true, true),
-	FLD(FIELD_TCP_FLAGS, "tcp_flags", "NXM_NX_TCP_FLAGS", KOFS(tcp_flags), 2, 12, 0, HEX, TCP, true, false),
+	FLD(IN_PORT, "in_port", "NXM_OF_IN_PORT", KOFS(in_port), 2, 16, 0, PORT, NONE, false, true),
+	FLD(DL_SRC, "dl_src", "NXM_OF_ETH_SRC", KOFS(dl_src), 6, 48, 0, MAC, NONE, true, true),
+	FLD(DL_DST, "dl_dst", "NXM_OF_ETH_DST", KOFS(dl_dst), 6, 48, 0, MAC, NONE, true, true),
+	FLD(DL_TYPE, "dl_type", "NXM_OF_ETH_TYPE", KOFS(dl_type), 2, 16, 0, HEX, NONE,
+	    false, false),
+	FLD(VLAN_TCI, "vlan_tci", "NXM_OF_VLAN_TCI", KOFS(vlan_tci), 2, 16, 0, HEX, NONE,
+	    true, true),
+	FLD(DL_VLAN, "dl_vlan", NULL, KOFS(vlan_tci), 2, 12, 0, DEC, NONE, false, true),
+	FLD(DL_VLAN_PCP, "dl_vlan_pcp", "OXM_OF_VLAN_PCP", KOFS(vlan_tci), 2, 3, 13, DEC, NONE,
+	    false, true),
+	FLD(NW_SRC, "nw_src", "NXM_OF_IP_SRC", KOFS(nw_src), 4, 32, 0, IPV4, IPV4_ARP, true, true),
+	FLD(NW_DST, "nw_dst", "NXM_OF_IP_DST", KOFS(nw_dst), 4, 32, 0, IPV4, IPV4_ARP, true, true),
+	FLD(NW_PROTO, "nw_proto", "NXM_OF_IP_PROTO", KOFS(nw_proto), 1, 8, 0, DEC, IP_ANY,
+	    false, false),
+	FLD(NW_TOS, "nw_tos", "NXM_OF_IP_TOS", KOFS(nw_tos), 1, 6, 2, DEC, IP_ANY, false, true),
+	FLD(NW_ECN, "nw_ecn", "NXM_NX_IP_ECN", KOFS(nw_tos), 1, 2, 0, DEC, IP_ANY, false, true),
+	FLD(NW_TTL, "nw_ttl", "NXM_NX_IP_TTL", KOFS(nw_ttl), 1, 8, 0, DEC, IP_ANY, false, true),
+	FLD(IP_FRAG, "ip_frag", "NXM_NX_IP_FRAG", KOFS(nw_frag), 1, 2, 0, FRAG, IP_ANY,
+	    true, false),
+	FLD(TP_SRC, "tp_src", "NXM_OF_TCP_SRC", KOFS(tp_src), 2, 16, 0, DEC, L4, true, true),
+	FLD(TP_DST, "tp_dst", "NXM_OF_TCP_DST", KOFS(tp_dst), 2, 16, 0, DEC, L4, true, true),
+	FLD(TCP_FLAGS, "tcp_flags", "NXM_NX_TCP_FLAGS", KOFS(tcp_flags), 2, 12, 0, HEX, TCP,
+	    true, false),
 	/* ICMP type and code live in the low byte of tp_src / tp_dst. */
-	FLD(FIELD_ICMP_TYPE, "icmp_type", "NXM_OF_ICMP_TYPE", KOFS(tp_src) + 1, 1, 8, 0, DEC, ICMP4, false, true),
-	FLD(FIELD_ICMP_CODE, "icmp_code", "NXM_OF_ICMP_CODE", KOFS(tp_dst) + 1, 1, 8, 0, DEC, ICMP4, false, true),
-	FLD(FIELD_ICMPV6_TYPE, "icmpv6_type", "NXM_NX_ICMPV6_TYPE", KOFS(tp_src) + 1, 1, 8, 0, DEC, ICMP6, false, true),
-	FLD(FIELD_ICMPV6_CODE, "icmpv6_code", "NXM_NX_ICMPV6_CODE", KOFS(tp_dst) + 1, 1, 8, 0, DEC, ICMP6, false, true),
-	FLD(FIELD_ARP_OP, "arp_op", "NXM_OF_ARP_OP", KOFS(nw_proto), 1, 8, 0, DEC, ARP, false, true),
-	FLD(FIELD_ARP_SPA, "arp_spa", "NXM_OF_ARP_SPA", KOFS(nw_src), 4, 32, 0, IPV4, ARP, true, true),
-	FLD(FIELD_ARP_TPA, "arp_tpa", "NXM_OF_ARP_TPA", KOFS(nw_dst), 4, 32, 0, IPV4, ARP, true, true),
-	FLD(FIELD_IPV6_SRC, "ipv6_src", "NXM_NX_IPV6_SRC", KOFS(ipv6_src), 16, 128, 0, IPV6, IPV6, true, true),
-	FLD(FIELD_IPV6_DST, "ipv6_dst", "NXM_NX_IPV6_DST", KOFS(ipv6_dst), 16, 128, 0, IPV6, IPV6, true, true),
-	FLD(FIELD_REG0, "reg0", "NXM_NX_REG0", REG_OFS(0), 4, 32, 0, HEX, NONE, true, true),
-	FLD(FIELD_REG1, "reg1", "NXM_NX_REG1", REG_OFS(1), 4, 32, 0, HEX, NONE, true, true),
-	FLD(FIELD_REG2, "reg2", "NXM_NX_REG2", REG_OFS(2), 4, 32, 0, HEX, NONE, true, true),
-	FLD(FIELD_REG3, "reg3", "NXM_NX_REG3", REG_OFS(3), 4, 32, 0, HEX, NONE, true, true),
-	FLD(FIELD_TUN_ID, "tun_id", "NXM_NX_TUN_ID", KOFS(tun_id), 8, 64, 0, HEX, NONE, true, true),
+	FLD(ICMP_TYPE, "icmp_type", "NXM_OF_ICMP_TYPE", LOW_BYTE(tp_src), 1, 8, 0, DEC, ICMP4,
+	    false, true),
+	FLD(ICMP_CODE, "icmp_code", "NXM_OF_ICMP_CODE", LOW_BYTE(tp_dst), 1, 8, 0, DEC, ICMP4,
+	    false, true),
+	FLD(ICMPV6_TYPE, "icmpv6_type", "NXM_NX_ICMPV6_TYPE", LOW_BYTE(tp_src), 1, 8, 0, DEC, ICMP6,
+	    false, true),
+	FLD(ICMPV6_CODE, "icmpv6_code", "NXM_NX_ICMPV6_CODE", LOW_BYTE(tp_dst), 1, 8, 0, DEC, ICMP6,
+	    false, true),
+	FLD(ARP_OP, "arp_op", "NXM_OF_ARP_OP", KOFS(nw_proto), 1, 8, 0, DEC, ARP, false, true),
+	FLD(ARP_SPA, "arp_spa", "NXM_OF_ARP_SPA", KOFS(nw_src), 4, 32, 0, IPV4, ARP, true, true),
+	FLD(ARP_TPA, "arp_tpa", "NXM_OF_ARP_TPA", KOFS(nw_dst), 4, 32, 0, IPV4, ARP, true, true),
+	FLD(IPV6_SRC, "ipv6_src", "NXM_NX_IPV6_SRC", KOFS(ipv6_src), 16, 128, 0, IPV6, IPV6,
+	    true, true),
+	FLD(IPV6_DST, "ipv6_dst", "NXM_NX_IPV6_DST", KOFS(ipv6_dst), 16, 128, 0, IPV6, IPV6,
+	    true, true),
+	FLD(REG0, "reg0", "NXM_NX_REG0", REG_OFS(0), 4, 32, 0, HEX, NONE, true, true),
+	FLD(REG1, "reg1", "NXM_NX_REG1", REG_OFS(1), 4, 32, 0, HEX, NONE, true, true),
+	FLD(REG2, "reg2", "NXM_NX_REG2", REG_OFS(2), 4, 32, 0, HEX, NONE, true, true),
+	FLD(REG3, "reg3", "NXM_NX_REG3", REG_OFS(3), 4, 32, 0, HEX, NONE, true, true),
+	FLD(TUN_ID, "tun_id", "NXM_NX_TUN_ID", KOFS(tun_id), 8, 64, 0, HEX, NONE, true, true),
 };
 
 /* Other names ovs-ofctl and OpenFlow use for the same fields. tcp_*,
@@ -112,6 +127,23 @@ const struct flow_mod_action flow_mod_actions[] = {
 };
 
 const unsigned int flow_n_mod_actions = sizeof(flow_mod_actions) / sizeof(flow_mod_actions[0]);
+
+const struct flow_frag_word flow_frag_words[] = {
+	{ "no", 0, FLOW_FRAG_ANY },
+	{ "yes", FLOW_FRAG_ANY, FLOW_FRAG_ANY },
+	{ "first", FLOW_FRAG_ANY, FLOW_FRAG_ANY | FLOW_FRAG_LATER },
+	{ "later", FLOW_FRAG_ANY | FLOW_FRAG_LATER, FLOW_FRAG_ANY | FLOW_FRAG_LATER },
+	{ "not_later", 0, FLOW_FRAG_LATER },
+};
+
+const unsigned int flow_n_frag_words = sizeof(flow_frag_words) / sizeof(flow_frag_words[0]);
+
+const char *const flow_tcp_flag_names[] = {
+	"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns",
+};
+
+const unsigned int flow_n_tcp_flag_names =
+	sizeof(flow_tcp_flag_names) / sizeof(flow_tcp_flag_names[0]);
 
 const struct field *field_get(enum field_id id)
 {
@@ -190,7 +222,7 @@ int hex_digit(char c)
 int bytes_from_number(const char *s, int len, uint8_t *out, int n)
 {
 	bool hex = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	unsigned int base = hex ? 16 : 10;
+	int base = hex ? 16 : 10;
 
 	memset(out, 0, n);
 	if (hex) {
@@ -199,33 +231,26 @@ int bytes_from_number(const char *s, int len, uint8_t *out, int n)
 	}
 	if (len <= 0)
 		return -EINVAL;
-	for (int i = 0; i < len; i++) {
-		int d = hex_digit(s[i]);
-		unsigned int carry;
-
-		if (d < 0 || (unsigned int)d >= base)
+	/* All digits first, so "99999x" is "not a number", not "too big". */
+	for (int i = 0; i < len; i++)
+		if (hex_digit(s[i]) < 0 || hex_digit(s[i]) >= base)
 			return -EINVAL;
-		carry = (unsigned int)d;
+	for (int i = 0; i < len; i++) {
+		unsigned int carry = (unsigned int)hex_digit(s[i]);
+
 		for (int j = n - 1; j >= 0; j--) {
-			unsigned int v = out[j] * base + carry;
+			unsigned int v = out[j] * (unsigned int)base + carry;
 
 			out[j] = (uint8_t)v;
 			carry = v >> 8;
 		}
-		if (carry != 0) {
-			/* keep scanning so "12x" is "not a number", not "too big" */
-			for (i++; i < len; i++) {
-				d = hex_digit(s[i]);
-				if (d < 0 || (unsigned int)d >= base)
-					return -EINVAL;
-			}
+		if (carry != 0)
 			return -ERANGE;
-		}
 	}
 	return 0;
 }
 
-static uint64_t bytes_to_u64(const uint8_t *b, int n)
+uint64_t bytes_to_u64(const uint8_t *b, int n)
 {
 	uint64_t v = 0;
 
@@ -361,10 +386,9 @@ int text_fail(struct text_ctx *t, const char *at, int len, const char *fmt, ...)
 	return -EINVAL;
 }
 
-void field_split_mask(const struct field *f, const char *s, int len, struct field_text *ft)
+void field_split_mask(const char *s, int len, struct field_text *ft)
 {
-	/* A port name may contain '/'; in_port takes no mask anyway. */
-	const char *slash = f->format == FIELD_FMT_PORT ? NULL : memchr(s, '/', len);
+	const char *slash = memchr(s, '/', len);
 
 	ft->value = s;
 	ft->value_len = slash != NULL ? (int)(slash - s) : len;
@@ -372,10 +396,11 @@ void field_split_mask(const struct field *f, const char *s, int len, struct fiel
 	ft->mask_len = slash != NULL ? len - ft->value_len - 1 : 0;
 }
 
-/* "0..65535" or "0..0xffff" for messages. */
-static void range_text(uint64_t min, uint64_t max, bool hex, char *buf, size_t len)
+/* "0..65535", or "0..0xffff" if the number s was written in hex. */
+static void range_text(uint64_t min, uint64_t max, const char *s, int s_len, char *buf,
+		       size_t len)
 {
-	if (hex)
+	if (s_len > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		snprintf(buf, len, "%" PRIu64 "..0x%" PRIx64, min, max);
 	else
 		snprintf(buf, len, "%" PRIu64 "..%" PRIu64, min, max);
@@ -392,7 +417,7 @@ int text_parse_uint(struct text_ctx *t, const char *what, const char *s, int len
 		return text_fail(t, s, len, "'%.*s' is not a number", len, s);
 	*out = bytes_to_u64(b, 8);
 	if (rc == -ERANGE || *out < min || *out > max) {
-		range_text(min, max, false, range, sizeof(range));
+		range_text(min, max, s, len, range, sizeof(range));
 		return text_fail(t, s, len, "%s %.*s is out of range %s", what, len, s, range);
 	}
 	return 0;
@@ -420,16 +445,6 @@ int text_parse_port(struct text_ctx *t, const char *s, int len, uint16_t *port)
 	return 0;
 }
 
-void text_format_port(uint16_t port, flow_port_name_fn name, void *aux, struct strbuf *sb)
-{
-	const char *n = name != NULL ? name(port, aux) : NULL;
-
-	if (n != NULL)
-		sb_printf(sb, "%s", n);
-	else
-		sb_printf(sb, "%u", port);
-}
-
 /* A number that must fit the field's n_bits (or `bits` for nw_tos). */
 static int parse_field_number(struct text_ctx *t, const struct field *f, const char *what,
 			      const char *kind, const char *s, int len, int bits, uint8_t *out)
@@ -440,9 +455,10 @@ static int parse_field_number(struct text_ctx *t, const struct field *f, const c
 	if (rc == -EINVAL)
 		return text_fail(t, s, len, "'%.*s' is not a number", len, s);
 	if (rc == -ERANGE || !bytes_fit(out, f->n_bytes, bits)) {
-		range_text(0, bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1,
-			   f->format == FIELD_FMT_HEX, range, sizeof(range));
-		return text_fail(t, s, len, "%s%s %.*s is out of range %s", what, kind, len, s, range);
+		range_text(0, bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1, s, len,
+			   range, sizeof(range));
+		return text_fail(t, s, len, "%s%s %.*s is out of range %s",
+				 what, kind, len, s, range);
 	}
 	return 0;
 }
@@ -504,7 +520,8 @@ static int parse_ip(struct text_ctx *t, const struct field *f, const struct fiel
 		return 0;
 	if (all_digits(ft->mask, ft->mask_len)) {
 		/* "/24": a prefix length */
-		if (text_parse_uint(t, "prefix length", ft->mask, ft->mask_len, 0, f->n_bits, &plen))
+		if (text_parse_uint(t, "prefix length", ft->mask, ft->mask_len, 0, f->n_bits,
+				    &plen))
 			return -EINVAL;
 		memset(mask, 0, f->n_bytes);
 		for (unsigned int bit = 0; bit < plen; bit++)
@@ -517,25 +534,6 @@ static int parse_ip(struct text_ctx *t, const struct field *f, const struct fiel
 				 ft->mask_len, ft->mask, fam);
 	return 0;
 }
-
-static const struct {
-	const char *name;
-	uint8_t value, mask;
-} frag_words[] = {
-	{ "no", 0, FLOW_FRAG_ANY },
-	{ "yes", FLOW_FRAG_ANY, FLOW_FRAG_ANY },
-	{ "first", FLOW_FRAG_ANY, FLOW_FRAG_ANY | FLOW_FRAG_LATER },
-	{ "later", FLOW_FRAG_ANY | FLOW_FRAG_LATER, FLOW_FRAG_ANY | FLOW_FRAG_LATER },
-	{ "not_later", 0, FLOW_FRAG_LATER },
-};
-
-#define N_FRAG_WORDS (sizeof(frag_words) / sizeof(frag_words[0]))
-
-static const char *const tcp_flag_names[] = {
-	"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns",
-};
-
-#define N_TCP_FLAG_NAMES (sizeof(tcp_flag_names) / sizeof(tcp_flag_names[0]))
 
 /* "+syn-ack": the named flags set (+) or clear (-), the others ignored. */
 static int parse_tcp_flags(struct text_ctx *t, const char *s, int len, uint8_t *value,
@@ -550,11 +548,11 @@ static int parse_tcp_flags(struct text_ctx *t, const char *s, int len, uint8_t *
 
 		while (i < len && s[i] != '+' && s[i] != '-')
 			i++;
-		for (bit = 0; bit < N_TCP_FLAG_NAMES; bit++)
-			if ((int)strlen(tcp_flag_names[bit]) == i - start - 1 &&
-			    strncmp(tcp_flag_names[bit], s + start + 1, i - start - 1) == 0)
+		for (bit = 0; bit < flow_n_tcp_flag_names; bit++)
+			if ((int)strlen(flow_tcp_flag_names[bit]) == i - start - 1 &&
+			    strncmp(flow_tcp_flag_names[bit], s + start + 1, i - start - 1) == 0)
 				break;
-		if (bit == N_TCP_FLAG_NAMES)
+		if (bit == flow_n_tcp_flag_names)
 			return text_fail(t, s + start, i - start,
 					 "'%.*s' is not a TCP flag (fin, syn, rst, psh, ack, urg, "
 					 "ece, cwr, ns)", i - start - 1, s + start + 1);
@@ -592,11 +590,11 @@ static int parse_number_value(struct text_ctx *t, const struct field *f, const c
 static int parse_frag(struct text_ctx *t, const struct field *f, const char *what,
 		      const struct field_text *ft, uint8_t *value, uint8_t *mask)
 {
-	for (unsigned int i = 0; ft->mask == NULL && i < N_FRAG_WORDS; i++) {
-		if ((int)strlen(frag_words[i].name) == ft->value_len &&
-		    strncmp(frag_words[i].name, ft->value, ft->value_len) == 0) {
-			value[0] = frag_words[i].value;
-			mask[0] = frag_words[i].mask;
+	for (unsigned int i = 0; ft->mask == NULL && i < flow_n_frag_words; i++) {
+		if ((int)strlen(flow_frag_words[i].name) == ft->value_len &&
+		    strncmp(flow_frag_words[i].name, ft->value, ft->value_len) == 0) {
+			value[0] = flow_frag_words[i].value;
+			mask[0] = flow_frag_words[i].mask;
 			return 0;
 		}
 	}
@@ -639,105 +637,4 @@ int field_parse_value(const struct field *f, const char *what, const struct fiel
 	rc = text_parse_port(t, ft->value, ft->value_len, &port);
 	u64_to_bytes(port, value, 2);
 	return rc;
-}
-
-/* Prefix length of a mask, or -1 if it is not leading ones. */
-static int prefix_len(const uint8_t *m, int n)
-{
-	int bits = 0;
-
-	while (bits < n * 8 && (m[bits / 8] & (0x80 >> (bits % 8))))
-		bits++;
-	for (int b = bits; b < n * 8; b++)
-		if (m[b / 8] & (0x80 >> (b % 8)))
-			return -1;
-	return bits;
-}
-
-static void format_mac(const uint8_t *m, struct strbuf *sb)
-{
-	sb_printf(sb, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-static void format_ip(const struct field *f, const uint8_t *value, const uint8_t *mask,
-		      bool full, struct strbuf *sb)
-{
-	int af = f->format == FIELD_FMT_IPV4 ? AF_INET : AF_INET6;
-	char buf[INET6_ADDRSTRLEN];
-	int plen = prefix_len(mask, f->n_bytes);
-
-	sb_printf(sb, "%s", inet_ntop(af, value, buf, sizeof(buf)));
-	if (full)
-		return;
-	if (plen >= 0)
-		sb_printf(sb, "/%d", plen);
-	else
-		sb_printf(sb, "/%s", inet_ntop(af, mask, buf, sizeof(buf)));
-}
-
-static void format_number(const struct field *f, uint64_t v, bool hex, struct strbuf *sb)
-{
-	if (hex)
-		sb_printf(sb, "0x%0*" PRIx64, f->n_bits == 16 ? 4 : 1, v);
-	else
-		sb_printf(sb, "%" PRIu64, v);
-}
-
-/* "+syn-ack" when every masked bit has a name. */
-static bool format_tcp_flags(uint64_t v, uint64_t m, struct strbuf *sb)
-{
-	if (m >> N_TCP_FLAG_NAMES != 0)
-		return false;
-	for (unsigned int bit = 0; bit < N_TCP_FLAG_NAMES; bit++)
-		if (m & (1u << bit))
-			sb_printf(sb, "%c%s", (v >> bit) & 1 ? '+' : '-', tcp_flag_names[bit]);
-	return true;
-}
-
-void field_format_value(const struct field *f, const uint8_t *value, const uint8_t *mask,
-			flow_port_name_fn name, void *aux, struct strbuf *sb)
-{
-	uint8_t width[FIELD_MAX_BYTES];
-	bool full;
-	uint64_t v, m;
-
-	field_width_mask(f, width);
-	full = memcmp(mask, width, f->n_bytes) == 0;
-	switch (f->format) {
-	case FIELD_FMT_MAC:
-		format_mac(value, sb);
-		if (!full) {
-			sb_printf(sb, "/");
-			format_mac(mask, sb);
-		}
-		return;
-	case FIELD_FMT_IPV4:
-	case FIELD_FMT_IPV6:
-		format_ip(f, value, mask, full, sb);
-		return;
-	case FIELD_FMT_PORT:
-		text_format_port((uint16_t)bytes_to_u64(value, 2), name, aux, sb);
-		return;
-	case FIELD_FMT_FRAG:
-		for (unsigned int i = 0; i < N_FRAG_WORDS; i++) {
-			if (frag_words[i].value == value[0] && frag_words[i].mask == mask[0]) {
-				sb_printf(sb, "%s", frag_words[i].name);
-				return;
-			}
-		}
-		break;
-	case FIELD_FMT_DEC:
-	case FIELD_FMT_HEX:
-		break;
-	}
-	v = bytes_to_u64(value, f->n_bytes);
-	m = bytes_to_u64(mask, f->n_bytes);
-	if (f->id == FIELD_TCP_FLAGS && !full && format_tcp_flags(v, m, sb))
-		return;
-	/* With a mask, hex reads better for both (tp_dst=0x1f40/0xfff0). */
-	format_number(f, f->id == FIELD_NW_TOS ? v << 2 : v, f->format == FIELD_FMT_HEX || !full, sb);
-	if (!full) {
-		sb_printf(sb, "/");
-		format_number(f, m, true, sb);
-	}
 }

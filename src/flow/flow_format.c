@@ -1,10 +1,159 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* struct flow_spec -> ovs-ofctl text that parses back to the same spec. */
+#include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "flow/flow_spec.h"
 #include "flow/flow_text.h"
+
+/* Output like snprintf: writes what fits (always terminated), counts all. */
+struct strbuf {
+	char *buf;
+	size_t size;
+	size_t len;     /* what the whole text needs, without the NUL */
+};
+
+static void sb_init(struct strbuf *sb, char *buf, size_t size)
+{
+	sb->buf = buf;
+	sb->size = size;
+	sb->len = 0;
+	if (size > 0)
+		buf[0] = '\0';
+}
+
+static void __attribute__((format(printf, 2, 3)))
+sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	size_t room = sb->len < sb->size ? sb->size - sb->len : 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room > 0 ? sb->buf + sb->len : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->len += (size_t)n;
+}
+
+/* ---- values ---- */
+
+static void format_port(uint16_t port, flow_port_name_fn name, void *aux, struct strbuf *sb)
+{
+	const char *n = name != NULL ? name(port, aux) : NULL;
+
+	if (n != NULL)
+		sb_printf(sb, "%s", n);
+	else
+		sb_printf(sb, "%u", port);
+}
+
+/* Prefix length of a mask, or -1 if it is not leading ones. */
+static int prefix_len(const uint8_t *m, int n)
+{
+	int bits = 0;
+
+	while (bits < n * 8 && (m[bits / 8] & (0x80 >> (bits % 8))))
+		bits++;
+	for (int b = bits; b < n * 8; b++)
+		if (m[b / 8] & (0x80 >> (b % 8)))
+			return -1;
+	return bits;
+}
+
+static void format_mac(const uint8_t *m, struct strbuf *sb)
+{
+	sb_printf(sb, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static void format_ip(const struct field *f, const uint8_t *value, const uint8_t *mask,
+		      bool full, struct strbuf *sb)
+{
+	int af = f->format == FIELD_FMT_IPV4 ? AF_INET : AF_INET6;
+	char buf[INET6_ADDRSTRLEN];
+	int plen = prefix_len(mask, f->n_bytes);
+
+	sb_printf(sb, "%s", inet_ntop(af, value, buf, sizeof(buf)));
+	if (full)
+		return;
+	if (plen >= 0)
+		sb_printf(sb, "/%d", plen);
+	else
+		sb_printf(sb, "/%s", inet_ntop(af, mask, buf, sizeof(buf)));
+}
+
+static void format_number(const struct field *f, uint64_t v, bool hex, struct strbuf *sb)
+{
+	if (hex)
+		sb_printf(sb, "0x%0*" PRIx64, f->n_bits == 16 ? 4 : 1, v);
+	else
+		sb_printf(sb, "%" PRIu64, v);
+}
+
+/* "+syn-ack" when every masked bit has a name. */
+static bool format_tcp_flags(uint64_t v, uint64_t m, struct strbuf *sb)
+{
+	if (m >> flow_n_tcp_flag_names != 0)
+		return false;
+	for (unsigned int bit = 0; bit < flow_n_tcp_flag_names; bit++)
+		if (m & (1u << bit))
+			sb_printf(sb, "%c%s", (v >> bit) & 1 ? '+' : '-', flow_tcp_flag_names[bit]);
+	return true;
+}
+
+static void format_value(const struct field *f, const uint8_t *value, const uint8_t *mask,
+			 flow_port_name_fn name, void *aux, struct strbuf *sb)
+{
+	uint8_t width[FIELD_MAX_BYTES];
+	bool full;
+	uint64_t v, m;
+
+	field_width_mask(f, width);
+	full = memcmp(mask, width, f->n_bytes) == 0;
+	switch (f->format) {
+	case FIELD_FMT_MAC:
+		format_mac(value, sb);
+		if (!full) {
+			sb_printf(sb, "/");
+			format_mac(mask, sb);
+		}
+		return;
+	case FIELD_FMT_IPV4:
+	case FIELD_FMT_IPV6:
+		format_ip(f, value, mask, full, sb);
+		return;
+	case FIELD_FMT_PORT:
+		format_port((uint16_t)bytes_to_u64(value, 2), name, aux, sb);
+		return;
+	case FIELD_FMT_FRAG:
+		for (unsigned int i = 0; i < flow_n_frag_words; i++) {
+			if (flow_frag_words[i].value == value[0] && flow_frag_words[i].mask == mask[0]) {
+				sb_printf(sb, "%s", flow_frag_words[i].name);
+				return;
+			}
+		}
+		break;
+	case FIELD_FMT_DEC:
+	case FIELD_FMT_HEX:
+		break;
+	}
+	v = bytes_to_u64(value, f->n_bytes);
+	m = bytes_to_u64(mask, f->n_bytes);
+	if (f->id == FIELD_TCP_FLAGS && !full && format_tcp_flags(v, m, sb))
+		return;
+	/* With a mask, hex reads better for both (tp_dst=0x1f40/0xfff0). */
+	format_number(f, f->id == FIELD_NW_TOS ? v << 2 : v,
+		      f->format == FIELD_FMT_HEX || !full, sb);
+	if (!full) {
+		sb_printf(sb, "/");
+		format_number(f, m, true, sb);
+	}
+}
+
+/* ---- match ---- */
 
 /* The order fields are printed in. Fields that share storage (nw_src and
  * arp_spa, tp_src and icmp_type, ...) are listed once: see shown_as();
@@ -64,7 +213,7 @@ static void format_field(const struct field *f, const struct flow_match *m,
 		return;
 	sep(sb, first);
 	sb_printf(sb, "%s=", f->name);
-	field_format_value(f, v, mk, name, aux, sb);
+	format_value(f, v, mk, name, aux, sb);
 }
 
 /* dl_vlan and dl_vlan_pcp when the TCI match is theirs, else vlan_tci. */
@@ -162,17 +311,22 @@ static void format_subfield(const struct subfield *sf, struct strbuf *sb)
 		sb_printf(sb, "[%u..%u]", sf->ofs, sf->ofs + sf->n_bits - 1);
 }
 
+static bool bit_set(const struct field *f, const uint8_t *m, int bit)
+{
+	return m[f->n_bytes - 1 - bit / 8] >> (bit % 8) & 1;
+}
+
 /* The single run of ones in a user-form mask: its first bit and length. */
 static bool mask_run(const struct field *f, const uint8_t *m, struct subfield *sf)
 {
-	int bit = 0, n;
+	int bit = 0, n = 0;
 
-	while (bit < f->n_bits && !(m[f->n_bytes - 1 - bit / 8] >> (bit % 8) & 1))
+	while (bit < f->n_bits && !bit_set(f, m, bit))
 		bit++;
-	for (n = 0; bit + n < f->n_bits && (m[f->n_bytes - 1 - (bit + n) / 8] >> ((bit + n) % 8) & 1); n++)
-		;
+	while (bit + n < f->n_bits && bit_set(f, m, bit + n))
+		n++;
 	for (int b = bit + n; b < f->n_bits; b++)
-		if (m[f->n_bytes - 1 - b / 8] >> (b % 8) & 1)
+		if (bit_set(f, m, b))
 			return false;
 	sf->field = (uint8_t)f->id;
 	sf->ofs = (uint8_t)bit;
@@ -217,12 +371,12 @@ static void format_set(const struct action *a, flow_port_name_fn name, void *aux
 	field_width_mask(f, width);
 	if (a->set.flavor == SET_MOD && mod != NULL && memcmp(m, width, f->n_bytes) == 0) {
 		sb_printf(sb, "%s:", mod);
-		field_format_value(f, v, m, name, aux, sb);
+		format_value(f, v, m, name, aux, sb);
 	} else if (a->set.flavor == SET_LOAD && mask_run(f, m, &sf)) {
 		format_load(f, v, &sf, sb);
 	} else {
 		sb_printf(sb, "set_field:");
-		field_format_value(f, v, m, name, aux, sb);
+		format_value(f, v, m, name, aux, sb);
 		sb_printf(sb, "->%s", f->name);
 	}
 }
@@ -232,12 +386,12 @@ static void format_resubmit(const struct action *a, flow_port_name_fn name, void
 {
 	if (a->resubmit.table == FLOW_TABLE_CURRENT && a->resubmit.port != OFPORT_NONE) {
 		sb_printf(sb, "resubmit:");
-		text_format_port(a->resubmit.port, name, aux, sb);
+		format_port(a->resubmit.port, name, aux, sb);
 		return;
 	}
 	sb_printf(sb, "resubmit(");
 	if (a->resubmit.port != OFPORT_NONE)
-		text_format_port(a->resubmit.port, name, aux, sb);
+		format_port(a->resubmit.port, name, aux, sb);
 	sb_printf(sb, ",");
 	if (a->resubmit.table != FLOW_TABLE_CURRENT)
 		sb_printf(sb, "%u", a->resubmit.table);
@@ -250,7 +404,7 @@ static void format_action(const struct action *a, flow_port_name_fn name, void *
 	switch ((enum action_type)a->type) {
 	case ACT_OUTPUT:
 		sb_printf(sb, "output:");
-		text_format_port(a->output.port, name, aux, sb);
+		format_port(a->output.port, name, aux, sb);
 		break;
 	case ACT_IN_PORT:
 		sb_printf(sb, "in_port");

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "flow/flow_spec.h"
 #include "flow/flow_text.h"
@@ -68,6 +69,11 @@ struct act_word {
 	struct span arg;        /* at == NULL: none */
 	bool paren;
 };
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 static bool span_is(struct span s, const char *str)
 {
@@ -149,7 +155,7 @@ static int parse_field(struct parser *p, const struct field *f, struct span word
 	char what[32];
 
 	snprintf(what, sizeof(what), "%.*s", name.len, name.at);
-	field_split_mask(f, val.at, val.len, &ft);
+	field_split_mask(val.at, val.len, &ft);
 	if (ft.mask != NULL && !f->maskable)
 		return text_fail(&p->t, ft.mask, ft.mask_len, "%s takes no mask", what);
 	if (ft.mask != NULL && p->mode == FLOW_PARSE_PACKET)
@@ -202,30 +208,24 @@ static int parse_header(struct parser *p, enum header_word h, struct span word,
 			return -EINVAL;
 		v &= mask;
 	}
-	if (p->hdr_given[h] && (p->hdr_value[h] != v || (h == HDR_COOKIE && spec->cookie_mask != mask)))
+	if (p->hdr_given[h] &&
+	    (p->hdr_value[h] != v || (h == HDR_COOKIE && spec->cookie_mask != mask)))
 		return text_fail(&p->t, word.at, word.len, "%s given twice with different values",
 				 header_words[h].name);
 	p->hdr_given[h] = true;
 	p->hdr_value[h] = v;
-	switch (h) {
-	case HDR_TABLE:
+	if (h == HDR_TABLE) {
 		spec->table = (uint8_t)v;
 		spec->has_table = true;
-		break;
-	case HDR_PRIORITY:
+	} else if (h == HDR_PRIORITY) {
 		spec->priority = (uint16_t)v;
-		break;
-	case HDR_COOKIE:
+	} else if (h == HDR_COOKIE) {
 		spec->cookie = v;
 		spec->cookie_mask = mask;
-		break;
-	case HDR_IDLE:
+	} else if (h == HDR_IDLE) {
 		spec->idle_timeout = (uint16_t)v;
-		break;
-	case HDR_HARD:
-	case HDR__COUNT:
+	} else {
 		spec->hard_timeout = (uint16_t)v;
-		break;
 	}
 	return 0;
 }
@@ -297,8 +297,8 @@ static int check_action_prereq(struct parser *p, const struct act_word *aw,
 {
 	if (field_prereq_ok(f, &p->spec->match))
 		return 0;
-	return text_fail(&p->t, aw->word.at, aw->word.len, "%.*s needs %s in the match (e.g. '%s,...')",
-			 who.len, who.at, prereq_words[f->prereq].needs, prereq_words[f->prereq].example);
+	return fail_at(p, aw->word, "%.*s needs %s in the match (e.g. '%s,...')", who.len, who.at,
+		       prereq_words[f->prereq].needs, prereq_words[f->prereq].example);
 }
 
 static int make_set(struct parser *p, const struct act_word *aw, const struct field *f,
@@ -318,11 +318,8 @@ static int make_set(struct parser *p, const struct act_word *aw, const struct fi
 static int split_arrow(struct parser *p, const struct act_word *aw, const char *form,
 		       struct span *left, struct span *right)
 {
-	const char *arrow = NULL;
+	const char *arrow = memmem(aw->arg.at, aw->arg.len, "->", 2);
 
-	for (int i = 0; i + 1 < aw->arg.len && arrow == NULL; i++)
-		if (aw->arg.at[i] == '-' && aw->arg.at[i + 1] == '>')
-			arrow = aw->arg.at + i;
 	if (arrow == NULL)
 		return fail_at(p, aw->word, "'%.*s' is not %s", aw->word.len, aw->word.at, form);
 	*left = (struct span){ aw->arg.at, (int)(arrow - aw->arg.at) };
@@ -383,12 +380,35 @@ static int act_plain(struct parser *p, const struct act_word *aw, uint8_t type, 
 	return 0;
 }
 
+/* OpenFlow's reserved ports, in any case as ovs-ofctl takes them
+ * ("actions=NORMAL", "output:in_port"), then the bridge's ports. */
+static int out_port(struct parser *p, struct span s, struct action *a)
+{
+	static const struct {
+		const char *name;
+		uint8_t type;
+	} reserved[] = {
+		{ "in_port", ACT_IN_PORT }, { "normal", ACT_NORMAL },
+		{ "flood", ACT_FLOOD }, { "all", ACT_ALL },
+	};
+
+	for (unsigned int i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		if ((int)strlen(reserved[i].name) == s.len &&
+		    strncasecmp(reserved[i].name, s.at, s.len) == 0) {
+			a->type = reserved[i].type;
+			return 0;
+		}
+	}
+	a->type = ACT_OUTPUT;
+	return text_parse_port(&p->t, s.at, s.len, &a->output.port);
+}
+
 static int act_output(struct parser *p, const struct act_word *aw, uint8_t type, struct action *a)
 {
-	a->type = type;
+	(void)type;
 	if (need_arg(p, aw, "a port"))
 		return -EINVAL;
-	return text_parse_port(&p->t, aw->arg.at, aw->arg.len, &a->output.port);
+	return out_port(p, aw->arg, a);
 }
 
 /* mod_dl_src:MAC and friends; `field` is the field they write. */
@@ -402,7 +422,7 @@ static int act_mod(struct parser *p, const struct act_word *aw, uint8_t field, s
 	if (need_arg(p, aw, "a value"))
 		return -EINVAL;
 	snprintf(what, sizeof(what), "%.*s", aw->name.len, aw->name.at);
-	field_split_mask(f, aw->arg.at, aw->arg.len, &ft);
+	field_split_mask(aw->arg.at, aw->arg.len, &ft);
 	if (ft.mask != NULL)
 		return text_fail(&p->t, ft.mask, ft.mask_len, "%s takes no mask", what);
 	if (field_parse_value(f, what, &ft, &p->t, v, m))
@@ -436,11 +456,12 @@ static int act_set_field(struct parser *p, const struct act_word *aw, uint8_t ty
 	char what[32];
 
 	(void)type;
-	if (need_arg(p, aw, "VALUE->FIELD") || split_arrow(p, aw, "set_field:VALUE->FIELD", &val, &name) ||
+	if (need_arg(p, aw, "VALUE->FIELD") ||
+	    split_arrow(p, aw, "set_field:VALUE->FIELD", &val, &name) ||
 	    field_named(p, name, &f) || need_writable(p, f, name))
 		return -EINVAL;
 	snprintf(what, sizeof(what), "%.*s", name.len, name.at);
-	field_split_mask(f, val.at, val.len, &ft);
+	field_split_mask(val.at, val.len, &ft);
 	if (ft.mask != NULL && !f->maskable)
 		return text_fail(&p->t, ft.mask, ft.mask_len, "%s takes no mask", what);
 	if (field_parse_value(f, what, &ft, &p->t, v, m))
@@ -482,7 +503,8 @@ static int act_move(struct parser *p, const struct act_word *aw, uint8_t type, s
 	const struct field *src_f, *dst_f;
 	struct span src = { 0 }, dst = { 0 }, src_name = { 0 }, dst_name = { 0 };
 
-	if (need_arg(p, aw, "SRC->DST") || split_arrow(p, aw, "move:SRC[...]->DST[...]", &src, &dst) ||
+	if (need_arg(p, aw, "SRC->DST") ||
+	    split_arrow(p, aw, "move:SRC[...]->DST[...]", &src, &dst) ||
 	    parse_subfield(p, src, &src_name, &src_f, &a->move.src) ||
 	    parse_subfield(p, dst, &dst_name, &dst_f, &a->move.dst) ||
 	    need_writable(p, dst_f, dst_name) || check_action_prereq(p, aw, src_f, src_name) ||
@@ -512,8 +534,10 @@ static int act_resubmit(struct parser *p, const struct act_word *aw, uint8_t typ
 {
 	const char *comma = aw->paren ? memchr(aw->arg.at, ',', aw->arg.len) : NULL;
 	struct span port = { aw->arg.at, comma ? (int)(comma - aw->arg.at) : aw->arg.len };
-	struct span table = { comma != NULL ? comma + 1 : NULL, comma ? aw->arg.len - port.len - 1 : 0 };
+	struct span table = { NULL, 0 };
 
+	if (comma != NULL)
+		table = (struct span){ comma + 1, aw->arg.len - port.len - 1 };
 	a->type = type;
 	a->resubmit.port = OFPORT_NONE;
 	a->resubmit.table = FLOW_TABLE_CURRENT;
@@ -534,7 +558,8 @@ static int act_goto_table(struct parser *p, const struct act_word *aw, uint8_t t
 			  struct action *a)
 {
 	a->type = type;
-	if (need_arg(p, aw, "a table") || parse_table(p, aw->arg, "goto_table", &a->goto_table.table))
+	if (need_arg(p, aw, "a table") ||
+	    parse_table(p, aw->arg, "goto_table", &a->goto_table.table))
 		return -EINVAL;
 	/* As in OpenFlow: tables are a pipeline, never a loop. */
 	if (a->goto_table.table <= p->spec->table)
@@ -616,12 +641,14 @@ static int parse_action(struct parser *p, const struct act_word *aw, struct acti
 	for (unsigned int i = 0; i < flow_n_mod_actions; i++)
 		if (span_is(aw->name, flow_mod_actions[i].name))
 			return act_mod(p, aw, flow_mod_actions[i].field, a);
-	/* A bare port outputs to it: "actions=1,vm2". */
-	a->type = ACT_OUTPUT;
-	if (aw->arg.at == NULL && aw->word.len > 0 && aw->word.at[0] >= '0' && aw->word.at[0] <= '9')
-		return text_parse_port(&p->t, aw->word.at, aw->word.len, &a->output.port);
-	if (aw->arg.at == NULL && text_parse_port(&p->t, aw->word.at, aw->word.len, &a->output.port) == 0)
-		return 0;
+	/* A bare port outputs to it: "actions=1,vm2,NORMAL". */
+	if (aw->arg.at == NULL) {
+		int rc = out_port(p, aw->word, a);
+
+		/* a number's own error (out of range) says more */
+		if (rc == 0 || (aw->word.at[0] >= '0' && aw->word.at[0] <= '9'))
+			return rc;
+	}
 	return fail_at(p, aw->name, "unknown action '%.*s'", aw->name.len, aw->name.at);
 }
 
@@ -631,7 +658,7 @@ static int split_action(struct parser *p, const char **sp, struct act_word *aw)
 	const char *s = *sp, *start, *end;
 	int depth = 0, n = 0;
 
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+	while (is_blank(*s))
 		s++;
 	start = s;
 	for (; *s != '\0' && (*s != ',' || depth > 0); s++) {
@@ -642,7 +669,7 @@ static int split_action(struct parser *p, const char **sp, struct act_word *aw)
 	}
 	*sp = s;
 	end = s;
-	while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+	while (end > start && is_blank(end[-1]))
 		end--;
 	while (start + n < end && start[n] != ':' && start[n] != '(')
 		n++;
@@ -666,7 +693,7 @@ static int parse_actions(struct parser *p, const char *s)
 	struct span drop = { NULL, 0 }, go = { NULL, 0 };
 	unsigned int n_words = 0;
 
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+	while (is_blank(*s))
 		s++;
 	while (*s != '\0') {
 		struct act_word aw;
@@ -710,7 +737,8 @@ int flow_spec_parse(const char *text, enum flow_parse_mode mode,
 {
 	struct flow_parse_error dummy;
 	struct parser p = {
-		.t = { .text = text, .err = err != NULL ? err : &dummy, .lookup = lookup, .aux = aux },
+		.t = { .text = text, .err = err != NULL ? err : &dummy,
+		       .lookup = lookup, .aux = aux },
 		.mode = mode,
 		.spec = spec,
 	};
@@ -738,8 +766,9 @@ int flow_spec_parse(const char *text, enum flow_parse_mode mode,
 		return -EINVAL;
 	if (actions == NULL && want_actions)
 		return text_fail(&p.t, text + strlen(text), 0, "actions= is missing");
+	if (actions != NULL && mode == FLOW_PARSE_PACKET)
+		return text_fail(&p.t, actions, 7, "actions are not allowed in a packet");
 	if (actions != NULL && !want_actions)
-		return text_fail(&p.t, actions, 7, "actions are not allowed %s",
-				 mode == FLOW_PARSE_PACKET ? "in a packet" : "when selecting flows");
+		return text_fail(&p.t, actions, 7, "actions are not allowed when selecting flows");
 	return actions != NULL ? parse_actions(&p, actions + 8) : 0;
 }

@@ -1,48 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Private to src/flow: field values as text, shared by the flow parser
- * (flow_parse.c) and printer (flow_format.c); implemented in field.c.
+ * Private to src/flow: what the flow parser (flow_parse.c) and printer
+ * (flow_format.c) share beyond field.h: parsing field values from text,
+ * numbers as big-endian bytes, and the keyword tables. In field.c.
  */
 #ifndef XVIO_FLOW_TEXT_H
 #define XVIO_FLOW_TEXT_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "flow/field.h"
 #include "flow/flow_spec.h"
-
-/* Output like snprintf: writes what fits (always terminated), counts all. */
-struct strbuf {
-	char *buf;
-	size_t size;
-	size_t len;     /* what the whole text needs, without the NUL */
-};
-
-static inline void sb_init(struct strbuf *sb, char *buf, size_t size)
-{
-	sb->buf = buf;
-	sb->size = size;
-	sb->len = 0;
-	if (size > 0)
-		buf[0] = '\0';
-}
-
-static inline void __attribute__((format(printf, 2, 3)))
-sb_printf(struct strbuf *sb, const char *fmt, ...)
-{
-	size_t room = sb->len < sb->size ? sb->size - sb->len : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room > 0 ? sb->buf + sb->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb->len += (size_t)n;
-}
 
 /* What the parser reads and where its errors go. */
 struct text_ctx {
@@ -64,7 +33,7 @@ struct field_text {
 	int mask_len;
 };
 
-void field_split_mask(const struct field *f, const char *s, int len, struct field_text *ft);
+void field_split_mask(const char *s, int len, struct field_text *ft);
 
 /*
  * Parse the user form of f's value (and mask, all ones if none), right
@@ -75,13 +44,8 @@ void field_split_mask(const struct field *f, const char *s, int len, struct fiel
 int field_parse_value(const struct field *f, const char *what, const struct field_text *ft,
 		      struct text_ctx *t, uint8_t *value, uint8_t *mask);
 
-/* Write value (and "/mask" unless all ones), user form, as ovs-ofctl does. */
-void field_format_value(const struct field *f, const uint8_t *value, const uint8_t *mask,
-			flow_port_name_fn name, void *aux, struct strbuf *sb);
-
 /* A port: 1..OFPORT_MAX or a name known to t->lookup. */
 int text_parse_port(struct text_ctx *t, const char *s, int len, uint16_t *port);
-void text_format_port(uint16_t port, flow_port_name_fn name, void *aux, struct strbuf *sb);
 
 /* A number in min..max; "what N is out of range min..max" otherwise. */
 int text_parse_uint(struct text_ctx *t, const char *what, const char *s, int len,
@@ -94,10 +58,24 @@ int bytes_from_number(const char *s, int len, uint8_t *out, int n);
 /* Shift n big-endian bytes as one number. */
 void bytes_shl(uint8_t *b, int n, int bits);
 void bytes_shr(uint8_t *b, int n, int bits);
+uint64_t bytes_to_u64(const uint8_t *b, int n);
 /* Does the number in b fit in `bits` bits? */
 bool bytes_fit(const uint8_t *b, int n, int bits);
 /* The field's width mask: n_bits ones, right aligned in n_bytes. */
 void field_width_mask(const struct field *f, uint8_t *mask);
+
+/* ip_frag=first and friends: the nw_frag value and mask. */
+struct flow_frag_word {
+	const char *name;
+	uint8_t value, mask;
+};
+
+extern const struct flow_frag_word flow_frag_words[];
+extern const unsigned int flow_n_frag_words;
+
+/* tcp_flags=+syn-ack: flag names by bit, from bit 0 (fin). */
+extern const char *const flow_tcp_flag_names[];
+extern const unsigned int flow_n_tcp_flag_names;
 
 /* Words that set dl_type (and nw_proto unless 0): "tcp" and friends. */
 struct flow_shorthand {

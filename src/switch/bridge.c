@@ -211,34 +211,6 @@ void bridge_del_all(void)
 
 /* ---- ports -------------------------------------------------------------- */
 
-struct bridge_port *bridge_port_by_name(const struct bridge *br, const char *name)
-{
-	for (uint16_t p = 1; p <= br->max_ofport; p++)
-		if (br->ports[p] != NULL && strcmp(br->ports[p]->port->name, name) == 0)
-			return br->ports[p];
-	return NULL;
-}
-
-const char *bridge_port_bridge_name(const struct bridge_port *bp)
-{
-	return bp->bridge->name;
-}
-
-int bridge_port_lookup(const char *name, void *aux)
-{
-	const struct bridge_port *bp = bridge_port_by_name(aux, name);
-
-	return bp ? bp->ofport : -1;
-}
-
-const char *bridge_port_name(uint16_t ofport, void *aux)
-{
-	const struct bridge *br = aux;
-
-	return ofport >= 1 && ofport <= BRIDGE_MAX_PORTS && br->ports[ofport] ?
-	       br->ports[ofport]->port->name : NULL;
-}
-
 /* "10,20,30" into trunks[]. */
 static int parse_trunks(const char *s, struct bridge_port *bp, char *err, size_t errlen)
 {

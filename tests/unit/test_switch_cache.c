@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Translation (switch/xlate.h) and the per-worker flow caches
+ * (switch/flow_cache.h) on a bridge built in memory: what xlate makes of
+ * rules, which key bits it says mattered, and that a cached answer is the
+ * answer xlate gives for that very key, checked on random rule sets.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/flow_spec.h"
+#include "port/port.h"
+#include "switch/bridge.h"
+#include "switch/flow_cache.h"
+#include "switch/xlate.h"
+
+#define NPORTS 4
+
+static struct bridge br;
+static struct port ports[NPORTS + 1];
+static struct bridge_port bports[NPORTS + 1];
+
+static void add_ports(void)
+{
+	for (int i = 1; i <= NPORTS; i++) {
+		snprintf(ports[i].name, sizeof(ports[i].name), "p%d", i);
+		bports[i].port = &ports[i];
+		bports[i].bridge = &br;
+		bports[i].ofport = (uint16_t)i;
+		snprintf(bports[i].job.name, sizeof(bports[i].job.name), "br/p%d", i);
+		br.ports[i] = &bports[i];
+	}
+	br.max_ofport = NPORTS;
+	br.n_ports = NPORTS;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&br, 0, sizeof(br));
+	add_ports();
+	return 0;
+}
+
+/* Rules are freed after their classifier: cls_for_each may not free. */
+static struct rule *all_rules[1024];
+static unsigned int n_rules;
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (int t = 0; t <= FLOW_TABLE_MAX; t++)
+		if (br.tables[t] != NULL) {
+			cls_destroy(br.tables[t]);
+			br.tables[t] = NULL;
+		}
+	for (unsigned int i = 0; i < n_rules; i++) {
+		free(all_rules[i]->actions);
+		free(all_rules[i]);
+	}
+	n_rules = 0;
+	return 0;
+}
+
+static void add(const char *text)
+{
+	static struct flow_spec s;
+	struct flow_parse_error e;
+	struct rule *r;
+
+	if (flow_spec_parse(text, FLOW_PARSE_ADD, bridge_port_lookup, &br, &s, &e) != 0)
+		fail_msg("'%s': %s", text, e.msg);
+	r = calloc(1, sizeof(*r));
+	assert_true(n_rules < 1024);
+	all_rules[n_rules++] = r;
+	r->cr.match = s.match;
+	r->cr.priority = s.priority;
+	r->table = s.table;
+	r->actions = malloc(sizeof(*r->actions) + s.n_actions * sizeof(s.actions[0]));
+	r->actions->n = s.n_actions;
+	memcpy(r->actions->acts, s.actions, s.n_actions * sizeof(s.actions[0]));
+	if (br.tables[s.table] == NULL)
+		br.tables[s.table] = cls_create(NULL, NULL);
+	assert_int_equal(cls_insert(br.tables[s.table], &r->cr), 0);
+}
+
+/* A packet key from trace syntax ("in_port=1,tcp,tp_dst=80"). */
+static struct flow_key key_of(const char *text)
+{
+	static struct flow_spec s;
+	struct flow_parse_error e;
+
+	if (flow_spec_parse(text, FLOW_PARSE_PACKET, bridge_port_lookup, &br, &s, &e) != 0)
+		fail_msg("'%s': %s", text, e.msg);
+	return s.match.key;
+}
+
+static struct dp_program prog;
+static struct flow_key wc;
+
+static void run(const char *packet)
+{
+	struct flow_key k = key_of(packet);
+
+	xlate(&br, &k, &prog, &wc, NULL, NULL);
+}
+
+/* The program as ovs-ofctl action text, for readable assertions. */
+static const char *ops_text(void)
+{
+	static char buf[2048];
+
+	if (prog.n_ops == 0)
+		return "drop";
+	flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, &br, buf, sizeof(buf));
+	return buf;
+}
+
+static const char *wc_text(void)
+{
+	static char buf[1024];
+	struct flow_match m = { .mask = wc };
+
+	flow_match_format(&m, bridge_port_name, &br, buf, sizeof(buf));
+	return buf;
+}
+
+/* ---- xlate -------------------------------------------------------------- */
+
+static void output_rule_becomes_an_output(void **state)
+{
+	(void)state;
+	add("in_port=1,actions=output:2");
+	run("in_port=1,tcp,tp_dst=80");
+	assert_string_equal(ops_text(), "output:p2");
+	assert_int_equal(prog.n_rules, 1);
+}
+
+static void table_miss_is_a_no_match_drop(void **state)
+{
+	(void)state;
+	add("in_port=2,actions=output:1");
+	run("in_port=1,udp");
+	assert_int_equal(prog.n_ops, 0);
+	assert_int_equal(prog.drop, BR_DROP_NO_MATCH);
+}
+
+static void wildcards_hold_in_port_and_the_fields_rules_looked_at(void **state)
+{
+	(void)state;
+	add("priority=10,tcp,tp_dst=80,actions=output:2");
+	run("in_port=1,tcp,nw_src=1.2.3.4,tp_dst=80,tp_src=999");
+	/* nw_src and tp_src were never looked at: left wild. */
+	assert_non_null(strstr(wc_text(), "in_port"));
+	assert_non_null(strstr(wc_text(), "tp_dst"));
+	assert_null(strstr(wc_text(), "nw_src"));
+	assert_null(strstr(wc_text(), "tp_src"));
+}
+
+static void output_to_the_input_port_is_skipped(void **state)
+{
+	(void)state;
+	add("actions=output:1,output:3");
+	run("in_port=1");
+	assert_string_equal(ops_text(), "output:p3");
+}
+
+static void flood_is_every_port_but_the_input(void **state)
+{
+	(void)state;
+	add("actions=flood");
+	run("in_port=2");
+	assert_string_equal(ops_text(), "output:p1,output:p3,output:p4");
+}
+
+static void dec_ttl_of_one_drops_and_looks_at_ttl(void **state)
+{
+	(void)state;
+	add("ip,actions=dec_ttl,output:2");
+	run("in_port=1,ip,nw_ttl=1");
+	assert_int_equal(prog.n_ops, 0);
+	assert_int_equal(prog.drop, BR_DROP_TTL);
+	assert_non_null(strstr(wc_text(), "nw_ttl"));
+	run("in_port=1,ip,nw_ttl=9");
+	assert_string_equal(ops_text(), "dec_ttl,output:p2");
+}
+
+static void registers_steer_between_tables_and_stay_out_of_the_program(void **state)
+{
+	(void)state;
+	add("table=0,actions=load:0x7->NXM_NX_REG2[],resubmit(,3)");
+	add("table=3,reg2=7,actions=output:4");
+	add("table=3,reg2=8,actions=output:3");
+	run("in_port=1");
+	assert_string_equal(ops_text(), "output:p4");
+	assert_int_equal(prog.n_rules, 2);
+}
+
+static void resubmit_loop_is_cut_and_counted(void **state)
+{
+	(void)state;
+	add("actions=resubmit(,0)");
+	run("in_port=1");
+	assert_int_equal(prog.n_ops, 0);
+	assert_int_equal(prog.drop, BR_DROP_RESUBMIT_DEPTH);
+}
+
+static void vlan_set_on_untagged_pushes_first(void **state)
+{
+	(void)state;
+	add("actions=mod_vlan_vid:5,output:2");
+	run("in_port=1");
+	assert_int_equal(prog.n_ops, 3);
+	assert_int_equal(prog.ops[0].type, ACT_PUSH_VLAN);
+	assert_int_equal(prog.ops[1].type, ACT_SET_FIELD);
+	run("in_port=1,dl_vlan=9");
+	assert_int_equal(prog.n_ops, 2); /* already tagged: no push */
+}
+
+static void move_unwildcards_its_source(void **state)
+{
+	(void)state;
+	add("actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],output:2");
+	run("in_port=1,dl_src=02:00:00:00:00:01");
+	assert_non_null(strstr(wc_text(), "dl_src"));
+	assert_int_equal(prog.ops[0].type, ACT_SET_FIELD);
+	assert_int_equal(prog.ops[0].set.value[5], 1);
+}
+
+/* ---- caches ------------------------------------------------------------- */
+
+static void cache_levels_upcall_then_emc_then_megaflow(void **state)
+{
+	struct flow_cache *c = flow_cache_create();
+	struct flow_key a = key_of("in_port=1,tcp,tp_dst=80,tp_src=1");
+	struct flow_key b = key_of("in_port=1,tcp,tp_dst=80,tp_src=2");
+	struct flow_key other = key_of("in_port=1,tcp,tp_dst=81,tp_src=1");
+	enum cache_level lv;
+
+	(void)state;
+	add("priority=10,tcp,tp_dst=80,actions=output:2");
+	add("priority=1,actions=output:3");
+	assert_non_null(flow_cache_lookup(c, &br, &a, &lv));
+	assert_int_equal(lv, CACHE_UPCALL);
+	assert_non_null(flow_cache_lookup(c, &br, &a, &lv));
+	assert_int_equal(lv, CACHE_EMC);
+	/* Same megaflow (tp_src is wild), new exact key. */
+	assert_non_null(flow_cache_lookup(c, &br, &b, &lv));
+	assert_int_equal(lv, CACHE_MEGAFLOW);
+	/* tp_dst was looked at: another megaflow. */
+	assert_non_null(flow_cache_lookup(c, &br, &other, &lv));
+	assert_int_equal(lv, CACHE_UPCALL);
+	assert_int_equal(c->n_megaflows, 2);
+	flow_cache_flush(c);
+	assert_int_equal(c->n_megaflows, 0);
+	assert_non_null(flow_cache_lookup(c, &br, &a, &lv));
+	assert_int_equal(lv, CACHE_UPCALL);
+	flow_cache_destroy(c);
+}
+
+static void full_megaflow_cache_flushes_and_counts(void **state)
+{
+	struct flow_cache *c = flow_cache_create();
+	enum cache_level lv;
+
+	(void)state;
+	add("ip,actions=output:2");
+	/* nw_ttl is read by nothing... make every key its own megaflow by a
+	 * rule on the exact source address. */
+	add("priority=40000,ip,nw_src=255.255.255.255,actions=drop");
+	for (uint32_t i = 0; i <= MEGAFLOW_MAX; i++) {
+		struct flow_key k = key_of("in_port=1,ip");
+
+		k.nw_src = rte_cpu_to_be_32(i);
+		assert_non_null(flow_cache_lookup(c, &br, &k, &lv));
+	}
+	assert_int_equal(c->flushes, 1);
+	assert_int_equal(c->n_megaflows, 1);
+	flow_cache_destroy(c);
+}
+
+/* Random rules over a few fields with small domains, random packets from
+ * the same domains: whatever level answers, the cached program must be
+ * the program xlate makes for that packet. */
+static void cached_answers_equal_fresh_translation(void **state)
+{
+	/* Each field in a rule with probability 1/3, values from 0..3. */
+	static const char *const fields[] = { ",nw_src=10.0.0.%u", ",nw_dst=10.0.0.%u",
+					      ",tp_dst=%u", ",tp_src=%u", ",nw_tos=%u" };
+	static const unsigned int scale[] = { 1, 1, 1, 1, 4 };  /* nw_tos: DSCP bits */
+	struct flow_cache *c = flow_cache_create();
+	unsigned int seed = 12345;
+	char rule[256], pkt[256];
+
+	(void)state;
+	srand(seed);
+	printf("seed %u\n", seed);
+	for (int i = 0; i < 200; i++) {
+		int n = snprintf(rule, sizeof(rule), "priority=%d,tcp", i);
+
+		for (int f = 0; f < 5; f++)
+			if (rand() % 3 == 0)
+				n += snprintf(rule + n, sizeof(rule) - (size_t)n, fields[f],
+					      (unsigned int)(rand() % 4) * scale[f]);
+		snprintf(rule + n, sizeof(rule) - (size_t)n, ",actions=output:%d", 1 + rand() % 4);
+		add(rule);
+	}
+	for (int i = 0; i < 20000; i++) {
+		const struct dp_entry *e;
+		enum cache_level lv;
+		struct flow_key k;
+
+		snprintf(pkt, sizeof(pkt), "in_port=%d,tcp,nw_src=10.0.0.%d,nw_dst=10.0.0.%d,"
+			 "tp_dst=%d,tp_src=%d,nw_tos=%d", 1 + rand() % 4, rand() % 4, rand() % 4,
+			 rand() % 4, rand() % 4, (rand() % 4) * 4);
+		k = key_of(pkt);
+		e = flow_cache_lookup(c, &br, &k, &lv);
+		assert_non_null(e);
+		xlate(&br, &k, &prog, &wc, NULL, NULL);
+		if (e->n_ops != prog.n_ops ||
+		    memcmp(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0])) != 0)
+			fail_msg("%s: cache (level %d) disagrees with xlate", pkt, lv);
+	}
+	assert_true(c->n_megaflows > 1);
+	flow_cache_destroy(c);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(output_rule_becomes_an_output),
+		T(table_miss_is_a_no_match_drop),
+		T(wildcards_hold_in_port_and_the_fields_rules_looked_at),
+		T(output_to_the_input_port_is_skipped),
+		T(flood_is_every_port_but_the_input),
+		T(dec_ttl_of_one_drops_and_looks_at_ttl),
+		T(registers_steer_between_tables_and_stay_out_of_the_program),
+		T(resubmit_loop_is_cut_and_counted),
+		T(vlan_set_on_untagged_pushes_first),
+		T(move_unwildcards_its_source),
+		T(cache_levels_upcall_then_emc_then_megaflow),
+		T(full_megaflow_cache_flushes_and_counts),
+		T(cached_answers_equal_fresh_translation),
+	};
+
+	return cmocka_run_group_tests_name("switch_cache", tests, NULL, NULL);
+}
