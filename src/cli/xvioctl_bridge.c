@@ -13,7 +13,8 @@
 static void print_bridges(json_t *bridges)
 {
 	static const char *const hdr[] = { "BRIDGE", "PORT", "OFPORT", "VLAN", "CPU",
-					   "RX", "TX", "DROPS", "EMC", "MEGAFLOW", "UPCALLS",
+					   "RX", "TX", "DROPS", "PORT-WIDE", "EMC", "MEGAFLOW",
+					   "UPCALLS",
 					   NULL };
 	struct table *t = table_new(hdr);
 	json_t *b, *p, *v;
@@ -21,7 +22,8 @@ static void print_bridges(json_t *bridges)
 
 	json_array_foreach(bridges, i, b) {
 		json_array_foreach(json_object_get(b, "ports"), j, p) {
-			char of[16], cpu[16], rx[32], tx[32], dr[32], emc[32], mf[32], up[32];
+			char of[16], cpu[16], rx[32], tx[32], dr[32], pw[32], emc[32], mf[32];
+			char up[32];
 			char vlan[64];
 			json_int_t drops = 0;
 			const char *k;
@@ -38,12 +40,13 @@ static void print_bridges(json_t *bridges)
 			const char *row[] = { j ? "" : str(b, "name"), str(p, "port"),
 				num(of, sizeof(of), p, "ofport"), vlan, num(cpu, sizeof(cpu), p, "cpu"),
 				num(rx, sizeof(rx), p, "rx_packets"), num(tx, sizeof(tx), p, "tx_packets"),
-				dr, num(emc, sizeof(emc), p, "emc_hits"),
+				dr, num(pw, sizeof(pw), p, "port_hits"), num(emc, sizeof(emc), p, "emc_hits"),
 				num(mf, sizeof(mf), p, "megaflow_hits"), num(up, sizeof(up), p, "upcalls") };
 			table_row(t, row);
 		}
 		if (json_array_size(json_object_get(b, "ports")) == 0) {
-			const char *row[] = { str(b, "name"), "-", "", "", "", "", "", "", "", "", "" };
+			const char *row[] = { str(b, "name"), "-", "", "", "", "", "", "", "", "", "",
+					      "" };
 
 			table_row(t, row);
 		}

@@ -82,17 +82,33 @@ struct flow_match {
 	struct flow_key mask;
 };
 
-static inline const uint64_t *flow_key_words(const struct flow_key *k)
+/* The key as 64-bit words. may_alias: the same bytes are also written
+ * and read as the struct's fields, which plain uint64_t access must not
+ * be reordered against. */
+typedef uint64_t __attribute__((__may_alias__)) flow_word_t;
+
+static inline const flow_word_t *flow_key_words(const struct flow_key *k)
 {
-	return (const uint64_t *)k;
+	return (const flow_word_t *)k;
+}
+
+/* dst = k & m */
+static inline void flow_key_and(struct flow_key *dst, const struct flow_key *k,
+				const struct flow_key *m)
+{
+	flow_word_t *d = (flow_word_t *)dst;
+	const flow_word_t *kw = flow_key_words(k), *mw = flow_key_words(m);
+
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+		d[i] = kw[i] & mw[i];
 }
 
 /* Does key fall in match? */
 static inline bool flow_match_hits(const struct flow_match *m, const struct flow_key *key)
 {
-	const uint64_t *k = flow_key_words(key);
-	const uint64_t *mv = flow_key_words(&m->key);
-	const uint64_t *mm = flow_key_words(&m->mask);
+	const flow_word_t *k = flow_key_words(key);
+	const flow_word_t *mv = flow_key_words(&m->key);
+	const flow_word_t *mm = flow_key_words(&m->mask);
 	uint64_t diff = 0;
 
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)

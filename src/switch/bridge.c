@@ -423,6 +423,7 @@ static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
 		sum.rx_bytes += s->rx_bytes;
 		sum.tx_packets += s->tx_packets;
 		sum.tx_bytes += s->tx_bytes;
+		sum.port_hits += s->port_hits;
 		sum.emc_hits += s->emc_hits;
 		sum.megaflow_hits += s->megaflow_hits;
 		sum.upcalls += s->upcalls;
@@ -439,11 +440,12 @@ static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
 		json_object_set_new(anomalies, pkt_anomaly_name((enum pkt_anomaly)a),
 				    json_integer((json_int_t)sum.anomalies[a]));
 	json_object_update_new(obj, json_pack("{s:i, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-					      "s:I, s:o, s:o}",
+					      "s:I, s:I, s:o, s:o}",
 		"cpu", bp->job.worker ? (int)bp->job.worker->cpu : -1,
 		"pinned", bp->job.pinned,
 		"rx_packets", (json_int_t)sum.rx_packets, "rx_bytes", (json_int_t)sum.rx_bytes,
 		"tx_packets", (json_int_t)sum.tx_packets, "tx_bytes", (json_int_t)sum.tx_bytes,
+		"port_hits", (json_int_t)sum.port_hits,
 		"emc_hits", (json_int_t)sum.emc_hits,
 		"megaflow_hits", (json_int_t)sum.megaflow_hits,
 		"upcalls", (json_int_t)sum.upcalls,

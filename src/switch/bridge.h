@@ -93,7 +93,7 @@ struct bport_stats {
 	uint64_t tx_packets, tx_bytes;
 	uint64_t drops[BR_DROP__COUNT];     /* counted at the input port */
 	uint64_t anomalies[8];              /* enum pkt_anomaly, per input */
-	uint64_t emc_hits, megaflow_hits, upcalls;
+	uint64_t port_hits, emc_hits, megaflow_hits, upcalls;
 } __rte_cache_aligned;
 
 struct bridge_port {

@@ -364,13 +364,7 @@ static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 	flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, acts, sizeof(acts));
 	memset(&mwc, 0, sizeof(mwc));
 	mwc.mask = wc;
-	{
-		const uint64_t *k = flow_key_words(&spec.match.key), *m = flow_key_words(&wc);
-		uint64_t *v = (uint64_t *)&mwc.key;
-
-		for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
-			v[i] = k[i] & m[i];
-	}
+	flow_key_and(&mwc.key, &spec.match.key, &wc);
 	flow_match_format(&mwc, bridge_port_name, br, wcs, sizeof(wcs));
 	*result = json_pack("{s:o, s:s, s:s, s:s}", "steps", lines,
 			    "datapath_actions", prog.n_ops ? acts : "drop",

@@ -202,8 +202,8 @@ nomem:
  * matches too. */
 static bool covers(const struct flow_match *filter, const struct flow_match *rule)
 {
-	const uint64_t *fk = flow_key_words(&filter->key), *fm = flow_key_words(&filter->mask);
-	const uint64_t *rk = flow_key_words(&rule->key), *rm = flow_key_words(&rule->mask);
+	const flow_word_t *fk = flow_key_words(&filter->key), *fm = flow_key_words(&filter->mask);
+	const flow_word_t *rk = flow_key_words(&rule->key), *rm = flow_key_words(&rule->mask);
 
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
 		if ((fm[i] & ~rm[i]) || ((rk[i] & fm[i]) != fk[i]))

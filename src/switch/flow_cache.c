@@ -61,7 +61,7 @@ void flow_cache_flush(struct flow_cache *c)
 
 static inline uint32_t key_hash(const struct flow_key *k)
 {
-	const uint64_t *w = flow_key_words(k);
+	const flow_word_t *w = flow_key_words(k);
 	uint32_t a = 0, b = 0;
 
 	/* Two independent CRC chains run in parallel. */
@@ -74,12 +74,29 @@ static inline uint32_t key_hash(const struct flow_key *k)
 
 static inline bool key_equal(const struct flow_key *a, const struct flow_key *b)
 {
-	const uint64_t *x = flow_key_words(a), *y = flow_key_words(b);
+	const flow_word_t *x = flow_key_words(a), *y = flow_key_words(b);
 	uint64_t diff = 0;
 
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
 		diff |= x[i] ^ y[i];
 	return diff == 0;
+}
+
+/* Does the outcome depend on in_port alone, and only output the packet
+ * (nothing that needs its parsed layers)? */
+static bool port_wide(const struct flow_key *wc, const struct dp_program *prog)
+{
+	struct flow_key others = *wc;
+	const flow_word_t *w = flow_key_words(&others);
+
+	others.in_port = 0;
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+		if (w[i])
+			return false;
+	for (unsigned int i = 0; i < prog->n_ops; i++)
+		if (prog->ops[i].type != ACT_OUTPUT && prog->ops[i].type != ACT_NORMAL)
+			return false;
+	return true;
 }
 
 static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
@@ -97,13 +114,8 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 		return NULL;
 	memset(&e->cr, 0, sizeof(e->cr));
 	e->cr.match.mask = wc;
-	{
-		const uint64_t *k = flow_key_words(key), *m = flow_key_words(&wc);
-		uint64_t *v = (uint64_t *)&e->cr.match.key;
-
-		for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
-			v[i] = k[i] & m[i];
-	}
+	flow_key_and(&e->cr.match.key, key, &wc);
+	e->port_wide = port_wide(&wc, &prog);
 	e->n_ops = prog.n_ops;
 	e->n_rules = prog.n_rules;
 	e->drop = prog.drop;
@@ -140,6 +152,12 @@ const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct brid
 		*level = CACHE_UPCALL;
 		if (e == NULL)
 			return NULL;
+	}
+	if (e->port_wide) {
+		uint16_t in = rte_be_to_cpu_16(key->in_port);
+
+		c->by_port[in].epoch = c->epoch;
+		c->by_port[in].entry = e;
 	}
 	s->hash = h;
 	s->epoch = c->epoch;

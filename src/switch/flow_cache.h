@@ -10,6 +10,11 @@
  *       every packet that the rules cannot tell apart.
  *   miss: xlate (the "upcall"), then the result is installed in both.
  *
+ * And one shortcut in front of all three: when a megaflow depends on
+ * in_port alone and its program only outputs (output, normal), every
+ * packet from that port gets it, so it is remembered per input port and
+ * such packets are not even parsed (flow_cache_port_entry).
+ *
  * Private to one worker: no locks, no atomics. The whole cache is emptied
  * when the bridge's generation changes (bridge.h) or the megaflow cache is
  * full (counted).
@@ -30,6 +35,7 @@
 struct dp_entry {
 	struct cls_rule cr;
 	struct dp_entry *next_alloc;   /* all entries, for flushing */
+	bool port_wide;                /* see above */
 	uint8_t n_ops;
 	uint8_t n_rules;
 	uint8_t drop;
@@ -51,6 +57,10 @@ struct flow_cache {
 	struct classifier *megaflows;
 	struct dp_entry *entries;
 	uint64_t flushes;
+	struct {
+		uint32_t epoch;
+		struct dp_entry *entry;
+	} by_port[BRIDGE_MAX_PORTS + 1];
 	struct emc_slot emc[EMC_ENTRIES];
 };
 
@@ -64,5 +74,12 @@ void flow_cache_flush(struct flow_cache *c);
  * (the caller drops the packet). *level tells where it was found. */
 const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct bridge *br,
 					 const struct flow_key *key, enum cache_level *level);
+
+/* The port-wide entry for packets from ofport, or NULL. */
+static inline const struct dp_entry *flow_cache_port_entry(const struct flow_cache *c,
+							   uint16_t ofport)
+{
+	return c->by_port[ofport].epoch == c->epoch ? c->by_port[ofport].entry : NULL;
+}
 
 #endif

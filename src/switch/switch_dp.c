@@ -361,6 +361,26 @@ static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct 
 	rte_pktmbuf_free(m);
 }
 
+/* A packet whose port-wide program only outputs it: not parsed. normal
+ * needs to know only whether it is VLAN-tagged. */
+static void process_port_wide(struct burst_ctx *ctx, const struct dp_entry *e,
+			      struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct pkt_layers l = { .l2_5 = PKT_NO_LAYER, .l3 = PKT_NO_LAYER,
+				.l4 = PKT_NO_LAYER };
+	struct flow_key key;
+
+	if (rte_pktmbuf_data_len(m) >= 18 &&
+	    ((p[12] == 0x81 && p[13] == 0x00) || (p[12] == 0x88 && p[13] == 0xa8)))
+		l.l2_5 = 12;
+	key.in_port = rte_cpu_to_be_16(ctx->in->ofport);
+	key.nw_proto = 0;
+	ctx->st->port_hits++;
+	credit_rules(ctx, e, rte_pktmbuf_pkt_len(m));
+	run_program(ctx, e, m, &l, &key);
+}
+
 static void process(struct burst_ctx *ctx, struct flow_cache *cache, struct rte_mbuf *m)
 {
 	struct flow_key key;
@@ -438,8 +458,13 @@ static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 	ctx.n_out = 0;
 	cache = cache_of(ctx.br, ctx.wi);
 	for (uint16_t i = 0; i < n; i++) {
+		const struct dp_entry *pw = cache ? flow_cache_port_entry(cache, bp->ofport) : NULL;
+
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		process(&ctx, cache, pkts[i]);
+		if (pw != NULL)
+			process_port_wide(&ctx, pw, pkts[i]);
+		else
+			process(&ctx, cache, pkts[i]);
 	}
 	flush_all(&ctx);
 	ctx.st->rx_packets += n;

@@ -258,6 +258,7 @@ static void cache_levels_upcall_then_emc_then_megaflow(void **state)
 	assert_non_null(flow_cache_lookup(c, &br, &other, &lv));
 	assert_int_equal(lv, CACHE_UPCALL);
 	assert_int_equal(c->n_megaflows, 2);
+	assert_null(flow_cache_port_entry(c, 1)); /* depends on tp_dst */
 	flow_cache_flush(c);
 	assert_int_equal(c->n_megaflows, 0);
 	assert_non_null(flow_cache_lookup(c, &br, &a, &lv));
@@ -332,6 +333,29 @@ static void cached_answers_equal_fresh_translation(void **state)
 	flow_cache_destroy(c);
 }
 
+static void in_port_only_output_is_remembered_per_port_until_flushed(void **state)
+{
+	struct flow_cache *c = flow_cache_create();
+	struct flow_key a = key_of("in_port=1,tcp,tp_dst=80");
+	struct flow_key b = key_of("in_port=2,tcp,tp_dst=80");
+	const struct dp_entry *e;
+	enum cache_level lv;
+
+	(void)state;
+	add("in_port=1,actions=output:2");
+	add("in_port=2,actions=mod_dl_dst:02:00:00:00:00:01,output:1");
+	e = flow_cache_lookup(c, &br, &a, &lv);
+	assert_true(e->port_wide);
+	assert_ptr_equal(flow_cache_port_entry(c, 1), e);
+	/* A rewrite needs the parsed packet: not port-wide. */
+	e = flow_cache_lookup(c, &br, &b, &lv);
+	assert_false(e->port_wide);
+	assert_null(flow_cache_port_entry(c, 2));
+	flow_cache_flush(c);
+	assert_null(flow_cache_port_entry(c, 1));
+	flow_cache_destroy(c);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -350,6 +374,7 @@ int main(void)
 		T(cache_levels_upcall_then_emc_then_megaflow),
 		T(full_megaflow_cache_flushes_and_counts),
 		T(cached_answers_equal_fresh_translation),
+		T(in_port_only_output_is_remembered_per_port_until_flushed),
 	};
 
 	return cmocka_run_group_tests_name("switch_cache", tests, NULL, NULL);
