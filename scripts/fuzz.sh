@@ -15,8 +15,7 @@ CLANG=${CLANG:-clang}
 OUT=build/fuzz
 # The flow library, compiled straight from source (it needs DPDK's headers
 # only, so no EAL and no DPDK libraries are linked).
-LIB_SRCS=(src/flow/field.c src/flow/flow_parse.c src/flow/flow_format.c
-	  src/flow/pkt_parse.c src/flow/classifier.c)
+LIB_SRCS=(src/flow/*.c)
 
 if ! command -v "$CLANG" >/dev/null; then
 	echo "fuzz: $CLANG not found (apt-get install clang libclang-rt-14-dev llvm)" >&2
