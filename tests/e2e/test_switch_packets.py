@@ -41,6 +41,7 @@ class Case:
     nports: int = 3
     drops: dict = field(default_factory=dict)   # ofport -> {reason: count}
     port_args: dict = field(default_factory=dict)
+    anomalies: dict = field(default_factory=dict)  # ofport -> {anomaly: count}
 
 
 CASES = {
@@ -161,7 +162,29 @@ CASES = {
     "truncated_ip_header_is_counted_and_still_switched_at_l2": Case(
         ["priority=10,ip,nw_dst=10.0.0.2,actions=output:3", "priority=1,actions=output:2"],
         {1: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]},
-        {2: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]}),
+        {2: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]},
+        anomalies={1: {"truncated_l3": 1}}),
+    "bad_ihl_is_counted_and_matched_at_l2_only": Case(
+        ["priority=10,ip,nw_dst=10.0.0.2,actions=output:3", "priority=1,actions=output:2"],
+        {1: [Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="10.0.0.2", ihl=3) / UDP()]},
+        {2: [Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="10.0.0.2", ihl=3) / UDP()]},
+        anomalies={1: {"bad_l3": 1}}),
+    "ip_total_length_past_the_frame_is_bad_l3_but_still_ip": Case(
+        # dl_type is L2: "ip" still matches, the addresses are not there.
+        ["priority=20,ip,nw_src=127.0.0.1,actions=output:2", "priority=10,ip,actions=output:3"],
+        {1: [Ether(src=A, dst=B) / IP(len=1000) / UDP()]},
+        {3: [Ether(src=A, dst=B) / IP(len=1000) / UDP()]}, anomalies={1: {"bad_l3": 1}}),
+    "later_fragments_have_no_ports_to_match": Case(
+        ["priority=10,udp,tp_dst=5353,actions=output:3", "priority=1,ip,actions=output:2"],
+        {1: [udp(flags="MF"), udp(frag=10)]}, {3: [udp(flags="MF")], 2: [udp(frag=10)]}),
+    "ip_frag_matches_fragments": Case(
+        ["priority=10,ip,ip_frag=later,actions=output:3", "priority=1,ip,actions=output:2"],
+        {1: [udp(), udp(frag=10)]}, {2: [udp()], 3: [udp(frag=10)]}),
+    "truncated_tcp_header_is_counted": Case(
+        ["priority=10,tcp,tp_dst=80,actions=output:3", "priority=1,actions=output:2"],
+        {1: [Ether(src=A, dst=B) / IP(proto=6) / Raw(b"\x00\x50")]},
+        {2: [Ether(src=A, dst=B) / IP(proto=6) / Raw(b"\x00\x50")]},
+        anomalies={1: {"truncated_l4": 1}}),
     "rewrite_needing_a_missing_header_drops_malformed": Case(
         ["ip,actions=mod_nw_src:1.2.3.4,output:2"],
         {1: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]}, {},
@@ -192,6 +215,10 @@ def test_switch(name, x, tmp_path):
             drops = bed.stats(port)["drops"]
             for reason, n in reasons.items():
                 assert drops[reason] == n, (port, drops)
+        for port, kinds in case.anomalies.items():
+            seen = bed.stats(port)["anomalies"]
+            for kind, n in kinds.items():
+                assert seen[kind] == n, (port, seen)
         # Every rule that saw a packet says so.
         assert sum(f["n_packets"] for f in bed.dump_flows()) >= sum(
             1 for p in case.send.values() for _ in p) - sum(
