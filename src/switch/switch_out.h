@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The switch's output stage: packets a burst sends are gathered per output
+ * port and sent in batches at the end of the burst (or when a batch fills),
+ * under the port's TX lock, since any worker may send to any port. A packet
+ * sent to several ports is shared by reference count; a rewrite after an
+ * output copies it first (writable()).
+ */
+#ifndef XVIO_SWITCH_OUT_H
+#define XVIO_SWITCH_OUT_H
+
+#include <rte_mbuf.h>
+
+#include "flow/pkt_parse.h"
+#include "switch/bridge.h"
+
+#define OUT_BATCHES 8
+#define OUT_BATCH_MAX 64
+
+struct out_batch {
+	uint16_t ofport;
+	uint16_t n;
+	struct rte_mbuf *pkts[OUT_BATCH_MAX];
+};
+
+/* Everything one burst needs. */
+struct burst_ctx {
+	struct bridge *br;
+	struct bridge_port *in;
+	unsigned int wi;            /* this worker's index */
+	uint32_t now_s;
+	uint64_t now_tsc;
+	struct bport_stats *st;     /* the input port's counters (ours) */
+	unsigned int n_out;
+	struct out_batch out[OUT_BATCHES];
+};
+
+/* Send one batch now. */
+void out_flush(struct burst_ctx *ctx, struct out_batch *b);
+
+/* Queue m (our reference is handed over) for ofport. */
+static inline void out_enqueue(struct burst_ctx *ctx, uint16_t ofport, struct rte_mbuf *m)
+{
+	struct out_batch *b = NULL;
+
+	for (unsigned int i = 0; i < ctx->n_out; i++)
+		if (ctx->out[i].ofport == ofport) {
+			b = &ctx->out[i];
+			break;
+		}
+	if (b == NULL) {
+		if (ctx->n_out == OUT_BATCHES) {
+			/* Many destinations: send the oldest batch now. */
+			out_flush(ctx, &ctx->out[0]);
+			memmove(&ctx->out[0], &ctx->out[1], sizeof(ctx->out[0]) * (OUT_BATCHES - 1));
+			ctx->n_out--;
+		}
+		b = &ctx->out[ctx->n_out++];
+		b->ofport = ofport;
+		b->n = 0;
+	}
+	if (b->n == OUT_BATCH_MAX)
+		out_flush(ctx, b);
+	b->pkts[b->n++] = m;
+}
+
+static inline void out_flush_all(struct burst_ctx *ctx)
+{
+	for (unsigned int i = 0; i < ctx->n_out; i++)
+		out_flush(ctx, &ctx->out[i]);
+	ctx->n_out = 0;
+}
+
+/* Output a packet we go on using: the batch gets its own reference. */
+static inline void output_shared(struct burst_ctx *ctx, uint16_t ofport, struct rte_mbuf *m)
+{
+	if (ofport > BRIDGE_MAX_PORTS || ctx->br->ports[ofport] == NULL)
+		return; /* removed since the program was made: gen will flush */
+	rte_mbuf_refcnt_update(m, 1);
+	out_enqueue(ctx, ofport, m);
+}
+
+/* Before a rewrite: a packet that batches still reference is copied. */
+static inline struct rte_mbuf *writable(struct rte_mbuf *m)
+{
+	struct rte_mbuf *c;
+
+	if (rte_mbuf_refcnt_read(m) == 1)
+		return m;
+	c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+	rte_pktmbuf_free(m);
+	return c;
+}
+
+/* normal (switch_normal.c): returns the number of ports m went to (at
+ * least 1 unless dropped, counted). */
+unsigned int normal(struct burst_ctx *ctx, struct rte_mbuf *m, const struct pkt_layers *l,
+		    uint16_t in_ofport);
+
+#endif
