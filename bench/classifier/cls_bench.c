@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Classifier micro-benchmark: TSC cycles per lookup for a few rule sets,
- * and inserts/removes per second for 100k rules. Each figure is the median
- * of RUNS passes (min and max beside it): the machine may be noisy.
- * Usage: cls_bench [runs]   See README.md.
+ * Classifier micro-benchmark (README.md): TSC cycles per lookup for a few
+ * rule sets, with the keys' working set in cache (hot) or not (cold);
+ * insert and remove cost at 100k rules; and the two hashes compared. Each
+ * time is the median of `runs` passes, with the minimum: shared CPUs are
+ * noisy. Prints markdown. Usage: cls_bench [runs]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,18 @@
 #include <rte_cycles.h>
 
 #include "flow/classifier.h"
+#include "flow/classifier_hash.h"
 
-#define N_KEYS 65536            /* > L2: rules and tables are not all hot */
-#define LOOKUPS 1000000
+#define N_KEYS 65536            /* cold: rules, tables and keys miss L2 */
+#define HOT_KEYS 1024
+#define LOOKUPS 200000          /* per pass */
 
-static unsigned int runs = 7;
+/* Keys are built as fields and used as words: may_alias keeps strict
+ * aliasing from reordering the two (flow_key_words() does not). */
+typedef uint64_t __attribute__((__may_alias__)) word_t;
+#define W(k) ((word_t *)(k))
+
+static unsigned int runs = 15;
 static uint64_t rng = 42;
 static uintptr_t sink;
 
@@ -31,7 +39,7 @@ static uint64_t rnd(void)
 }
 
 struct stats {
-	double med, min, max;
+	double med, min;
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -44,7 +52,7 @@ static int cmp_double(const void *a, const void *b)
 static struct stats summarise(double *v)
 {
 	qsort(v, runs, sizeof(*v), cmp_double);
-	return (struct stats){ v[runs / 2], v[0], v[runs - 1] };
+	return (struct stats){ v[runs / 2], v[0] };
 }
 
 /* The kinds of rule in the sets, each with its priority: longer prefixes
@@ -103,7 +111,7 @@ static void make_rule(struct cls_rule *r, enum kind kind, unsigned int i)
 		m->tp_dst = 0xffff;
 	}
 	for (unsigned int w = 0; w < FLOW_KEY_WORDS; w++)
-		((uint64_t *)&r->match.key)[w] = flow_key_words(&k)[w] & flow_key_words(m)[w];
+		W(&r->match.key)[w] = W(&k)[w] & W(m)[w];
 	r->priority = priority(kind);
 }
 
@@ -114,37 +122,28 @@ struct ruleset {
 	struct flow_key *keys;
 };
 
-static struct cls_rule *alloc_rules(unsigned int n)
+static void *xcalloc(size_t n, size_t size)
 {
-	struct cls_rule *r = calloc(n, sizeof(*r));
+	void *p = calloc(n, size);
 
-	if (!r) {
+	if (!p) {
 		perror("calloc");
 		exit(1);
 	}
-	return r;
+	return p;
 }
 
-/* Lookup keys: most start from a rule's value so they hit it (or better),
- * the rest are random. */
-static void make_keys(struct ruleset *s, unsigned int hit_pct)
+/* Lookup keys: random, or made to hit a random rule (or a better one). */
+static void make_keys(struct ruleset *s, bool hit)
 {
-	s->keys = calloc(N_KEYS, sizeof(*s->keys));
-	if (!s->keys) {
-		perror("calloc");
-		exit(1);
-	}
+	s->keys = xcalloc(N_KEYS, sizeof(*s->keys));
 	for (unsigned int i = 0; i < N_KEYS; i++) {
 		struct flow_key *k = &s->keys[i];
+		const struct cls_rule *r = &s->rules[rnd() % s->n];
 
 		random_key(k);
-		if (rnd() % 100 < hit_pct) {
-			const struct cls_rule *r = &s->rules[rnd() % s->n];
-
-			for (unsigned int w = 0; w < FLOW_KEY_WORDS; w++)
-				((uint64_t *)k)[w] = (flow_key_words(k)[w] & ~flow_key_words(&r->match.mask)[w]) |
-						     flow_key_words(&r->match.key)[w];
-		}
+		for (unsigned int w = 0; hit && w < FLOW_KEY_WORDS; w++)
+			W(k)[w] = (W(k)[w] & ~W(&r->match.mask)[w]) | W(&r->match.key)[w];
 	}
 }
 
@@ -160,74 +159,181 @@ static struct classifier *build(const struct ruleset *s)
 			exit(1);
 		}
 	}
+	if (!cls)
+		exit(1);
 	return cls;
 }
 
-static void bench_lookup(const struct ruleset *s)
+static struct stats time_lookups(const struct classifier *cls, const struct flow_key *keys,
+				 unsigned int n_keys)
 {
-	struct classifier *cls = build(s);
 	double cyc[runs];
-	unsigned int hits = 0;
 
-	for (unsigned int i = 0; i < N_KEYS; i++)
-		hits += cls_lookup(cls, &s->keys[i], NULL) != NULL;
 	for (unsigned int r = 0; r < runs; r++) {
 		uint64_t t0 = rte_rdtsc();
 
 		for (unsigned int i = 0; i < LOOKUPS; i++) {
 			struct flow_key wc = { 0 };
 
-			sink ^= (uintptr_t)cls_lookup(cls, &s->keys[i % N_KEYS], &wc) ^ wc.nw_dst;
+			sink ^= (uintptr_t)cls_lookup(cls, &keys[i % n_keys], &wc) ^ wc.nw_dst;
 		}
 		cyc[r] = (double)(rte_rdtsc() - t0) / LOOKUPS;
 	}
-	struct stats st = summarise(cyc);
-	printf("| %-34s | %7u | %3u | %4.0f%% | %6.1f | %6.1f-%-6.1f |\n", s->name, s->n,
-	       cls_subtable_count(cls), 100.0 * hits / N_KEYS, st.med, st.min, st.max);
-	cls_destroy(cls);
+	return summarise(cyc);
 }
 
-static double now(void)
+static void bench_lookup(const struct ruleset *s)
 {
-	struct timespec ts;
+	struct classifier *cls = build(s);
+	struct stats hot, cold;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
+	time_lookups(cls, s->keys, N_KEYS);     /* warm up */
+	hot = time_lookups(cls, s->keys, HOT_KEYS);
+	cold = time_lookups(cls, s->keys, N_KEYS);
+	printf("| %s | %u | %u | %.0f (%.0f) | %.0f (%.0f) |\n", s->name, s->n,
+	       cls_subtable_count(cls), hot.med, hot.min, cold.med, cold.min);
+	cls_destroy(cls);
 }
 
 static void bench_insert(const struct ruleset *s)
 {
-	double ins[runs], rem[runs], ins_s[runs];
+	double ins[runs], rem[runs];
 
 	for (unsigned int r = 0; r < runs; r++) {
 		struct classifier *cls;
-		double t = now();
 		uint64_t t0 = rte_rdtsc();
 
 		cls = build(s);
 		ins[r] = (double)(rte_rdtsc() - t0) / s->n;
-		ins_s[r] = now() - t;
 		t0 = rte_rdtsc();
 		for (unsigned int i = 0; i < s->n; i++)
 			cls_remove(cls, &s->rules[i]);
 		rem[r] = (double)(rte_rdtsc() - t0) / s->n;
 		cls_destroy(cls);
 	}
-	struct stats si = summarise(ins), sr = summarise(rem), ss = summarise(ins_s);
-	printf("\n%u rules (%s): insert %.0f cycles/rule (%.0f-%.0f), all %u in %.1f ms; "
-	       "remove %.0f cycles/rule (%.0f-%.0f)\n", s->n, s->name, si.med, si.min, si.max,
-	       s->n, ss.med * 1e3, sr.med, sr.min, sr.max);
+	struct stats si = summarise(ins), sr = summarise(rem);
+	printf("| %s | %.0f (%.0f) | %.0f (%.0f) |\n", s->name, si.med, si.min, sr.med, sr.min);
+}
+
+typedef uint32_t hash_fn(uint32_t h, uint64_t w);
+
+/* The hash of key's words under mask, as a subtable computes it. */
+static uint32_t masked_hash(hash_fn *fn, const struct flow_key *k, const struct flow_key *m)
+{
+	uint32_t h = 0;
+
+	for (unsigned int w = 0; w < FLOW_KEY_WORDS; w++)
+		if (W(m)[w])
+			h = fn(h, W(k)[w] & W(m)[w]);
+	return h;
+}
+
+/* Slots in a subtable's table after n groups went in: rebuilt to a power
+ * of 2 >= twice the groups whenever they pass 3/4. */
+static uint32_t table_size(unsigned int n)
+{
+	uint32_t size = 8;
+
+	for (unsigned int i = 1; i <= n; i++)
+		while (i > size / 4 * 3)
+			size *= 2;
+	return size;
+}
+
+/* Mean slots read looking up each of n rules (all one mask) in such a
+ * table (linear probing), and looking up keys that miss. */
+static void probe_stats(hash_fn *fn, const struct cls_rule *rules, unsigned int n,
+			const struct flow_key *keys, double *hit, double *miss, double *load)
+{
+	uint32_t size = table_size(n), *slot = xcalloc(size, sizeof(*slot));
+	const struct flow_key *m = &rules[0].match.mask;
+	unsigned long reads = 0;
+
+	for (unsigned int i = 0; i < n; i++) {      /* slot: rule number + 1 */
+		uint32_t j = masked_hash(fn, &rules[i].match.key, m);
+
+		while (slot[j & (size - 1)])
+			j++;
+		slot[j & (size - 1)] = i + 1;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		for (uint32_t j = masked_hash(fn, &rules[i].match.key, m);
+		     reads++, slot[j & (size - 1)] != i + 1; j++)
+			;
+	*hit = (double)reads / n;
+	reads = 0;
+	for (unsigned int i = 0; i < N_KEYS; i++)
+		for (uint32_t j = masked_hash(fn, &keys[i], m); reads++, slot[j & (size - 1)]; j++)
+			;
+	*miss = (double)reads / N_KEYS;
+	*load = (double)n / size;
+	free(slot);
+}
+
+/* Cycles per word of a chain of hash steps, as a subtable's hash is. */
+#define HASH_CYCLES(fn, keys, result) do { \
+	double c_[runs]; \
+	for (unsigned int r_ = 0; r_ < runs; r_++) { \
+		uint64_t t0_ = rte_rdtsc(); \
+		uint32_t h_ = 0; \
+		for (unsigned int i_ = 0; i_ < N_KEYS; i_++) \
+			h_ = fn(h_, W(&keys[i_])[3]); \
+		c_[r_] = (double)(rte_rdtsc() - t0_) / N_KEYS; \
+		sink ^= h_; \
+	} \
+	result = summarise(c_); \
+} while (0)
+
+struct slice {
+	const char *name;
+	const struct cls_rule *rules;
+	unsigned int n;
+};
+
+static void hash_row(const char *name, hash_fn *fn, struct stats cyc, const struct slice *sl,
+		     unsigned int n_sl, const struct flow_key *keys)
+{
+	printf("| %s | %.1f (%.1f) |", name, cyc.med, cyc.min);
+	for (unsigned int i = 0; i < n_sl; i++) {
+		double hit, miss, load;
+
+		probe_stats(fn, sl[i].rules, sl[i].n, keys, &hit, &miss, &load);
+		printf(" %.2f / %.2f (load %.2f) |", hit, miss, load);
+	}
+	printf("\n");
+}
+
+static void bench_hashes(const struct slice *sl, unsigned int n_sl, const struct flow_key *keys)
+{
+	struct stats cyc;
+
+	printf("\n| hash | cycles/word |");
+	for (unsigned int i = 0; i < n_sl; i++)
+		printf(" %s (%u): hit / miss |", sl[i].name, sl[i].n);
+	printf("\n|---|---|");
+	for (unsigned int i = 0; i < n_sl; i++)
+		printf("---|");
+	printf("\n");
+#ifdef __SSE4_2__
+	HASH_CYCLES(cls_hash_crc, keys, cyc);
+	hash_row("CRC32C", cls_hash_crc, cyc, sl, n_sl, keys);
+#endif
+	HASH_CYCLES(cls_hash_mix, keys, cyc);
+	hash_row("multiply-mix", cls_hash_mix, cyc, sl, n_sl, keys);
 }
 
 /* TSC ticks per ns, to read cycles as time. */
 static double tsc_ghz(void)
 {
-	double t = now();
-	uint64_t t0 = rte_rdtsc();
+	struct timespec a, b;
+	uint64_t t0;
 
-	while (now() - t < 0.1)
-		;
-	return (rte_rdtsc() - t0) / ((now() - t) * 1e9);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	t0 = rte_rdtsc();
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec) < 1e8);
+	return (rte_rdtsc() - t0) / ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec));
 }
 
 int main(int argc, char **argv)
@@ -246,50 +352,64 @@ int main(int argc, char **argv)
 	struct ruleset k1 = { "1k nw_dst/32 (1 mask)", 1000 };
 	struct ruleset k1m = { "1k rules, 10 masks", 1000 };
 	struct ruleset k100 = { "100k mix", 0 };
-	struct ruleset k100miss = { "100k mix, random keys", 0 };
+	struct ruleset k100rnd = { "100k mix, random keys", 0 };
+	struct slice sl[4];
 
 	if (argc > 1 && atoi(argv[1]) > 0)
 		runs = atoi(argv[1]);
 
-	one.rules = alloc_rules(1);
+	one.rules = xcalloc(1, sizeof(*one.rules));
 	make_rule(&one.rules[0], DST + 32, 0);
-	k1.rules = alloc_rules(k1.n);
+	k1.rules = xcalloc(k1.n, sizeof(*k1.rules));
 	for (unsigned int i = 0; i < k1.n; i++)
 		make_rule(&k1.rules[i], DST + 32, i);
-	k1m.rules = alloc_rules(k1m.n);
+	k1m.rules = xcalloc(k1m.n, sizeof(*k1m.rules));
 	for (unsigned int i = 0; i < k1m.n; i++)
 		make_rule(&k1m.rules[i], ten[i % 10], i / 10);
 	for (unsigned int i = 0; i < sizeof(mix) / sizeof(mix[0]); i++)
 		k100.n += mix[i].n;
-	k100.rules = alloc_rules(k100.n);
-	for (unsigned int i = 0, j = 0; i < sizeof(mix) / sizeof(mix[0]); i++)
+	k100.rules = xcalloc(k100.n, sizeof(*k100.rules));
+	for (unsigned int i = 0, j = 0; i < sizeof(mix) / sizeof(mix[0]); i++) {
+		static const unsigned int slice_of[] = { 0, 1, ~0u, ~0u, ~0u, 2, 3, ~0u };
+		static const char *const slice_name[] = {
+			"nw_dst/32", "nw_dst/24", "in_port+dl_dst", "tcp tp_dst",
+		};
+
+		if (slice_of[i] != ~0u)
+			sl[slice_of[i]] = (struct slice){ slice_name[slice_of[i]], &k100.rules[j],
+							  mix[i].n };
 		for (unsigned int n = 0; n < mix[i].n; n++)
 			make_rule(&k100.rules[j++], mix[i].kind, n);
-	k100miss.n = k100.n;
-	k100miss.rules = k100.rules;
+	}
+	k100rnd.n = k100.n;
+	k100rnd.rules = k100.rules;
+	make_keys(&one, true);
+	make_keys(&k1, true);
+	make_keys(&k1m, true);
+	make_keys(&k100, true);
+	make_keys(&k100rnd, false);
 
-	make_keys(&one, 100);
-	make_keys(&k1, 100);
-	make_keys(&k1m, 100);
-	make_keys(&k100, 100);
-	make_keys(&k100miss, 0);
-
-#if defined(__SSE4_2__) && !defined(CLS_HASH_MIX)
-	printf("hash: CRC32C; ");
+#ifdef __SSE4_2__
+	printf("Classifier hash CRC32C. ");
 #else
-	printf("hash: multiply-mix; ");
+	printf("Classifier hash multiply-mix. ");
 #endif
-	printf("TSC %.2f GHz; median of %u runs of %u lookups (with wc) over %u keys\n\n",
-	       tsc_ghz(), runs, LOOKUPS, N_KEYS);
-	printf("| %-34s | %7s | %3s | %5s | %6s | %-13s |\n", "rule set", "rules", "st",
-	       "hit", "cyc", "min-max");
-	printf("|%.36s|%.9s|%.5s|%.7s|%.8s|%.15s|\n", "------------------------------------",
-	       "---------", "-----", "-------", "--------", "---------------");
+	printf("TSC %.2f GHz. Median (min) of %u passes.\n\n", tsc_ghz(), runs);
+	printf("Cycles per lookup, with wildcards; hot: %u keys, cold: %u keys\n\n"
+	       "| rule set | rules | subtables | hot | cold |\n|---|---|---|---|---|\n",
+	       HOT_KEYS, N_KEYS);
 	bench_lookup(&one);
 	bench_lookup(&k1);
 	bench_lookup(&k1m);
 	bench_lookup(&k100);
-	bench_lookup(&k100miss);
+	bench_lookup(&k100rnd);
+
+	printf("\nCycles per rule, inserting all into an empty classifier, then removing all\n\n"
+	       "| rule set | insert | remove |\n|---|---|---|\n");
 	bench_insert(&k100);
-	return sink == 1;       /* keeps the lookups */
+
+	printf("\nHashes: cycles per word in a dependent chain; mean slots read per lookup\n"
+	       "in each 100k-mix subtable, for its rules and for random keys\n");
+	bench_hashes(sl, 4, k100rnd.keys);
+	return sink == 1;       /* keeps the results live */
 }

@@ -28,16 +28,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE4_2__
-#include <nmmintrin.h>
-#endif
-
 #include "flow/classifier.h"
+#include "flow/classifier_hash.h"
 
 #define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define PUBLISH(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
 #define TABLE_MIN_SLOTS 8u
+
+/* Keys are read as words but written as fields: without may_alias, strict
+ * aliasing lets an inlining compiler reorder the two. */
+typedef uint64_t __attribute__((__may_alias__)) word_t;
 
 struct cls_slot {
 	struct cls_rule *head;  /* NULL: never used; &tombstone: was used */
@@ -102,28 +103,15 @@ static void retire(struct classifier *cls, void *p)
 		free(p);
 }
 
-/* CRC32C is one instruction per word and spreads sequential addresses well
- * (bench/classifier/README.md compares it with the multiply-mix). */
-static inline uint32_t hash_word(uint32_t h, uint64_t w)
-{
-#if defined(__SSE4_2__) && !defined(CLS_HASH_MIX)
-	return (uint32_t)_mm_crc32_u64(h, w);
-#else
-	uint64_t x = (w ^ h) * 0x9e3779b97f4a7c15ull;
-
-	return (uint32_t)(x >> 32) ^ (uint32_t)x;
-#endif
-}
-
 /* Hashes the masked words of key that st looks at, leaving them in m. */
 static inline uint32_t masked_hash(const struct cls_subtable *st,
-				   const uint64_t *key, uint64_t *m)
+				   const word_t *key, uint64_t *m)
 {
 	uint32_t h = 0;
 
 	for (unsigned int i = 0; i < st->n_words; i++) {
 		m[i] = key[st->idx[i]] & st->mask[i];
-		h = hash_word(h, m[i]);
+		h = cls_hash_word(h, m[i]);
 	}
 	return h;
 }
@@ -131,7 +119,7 @@ static inline uint32_t masked_hash(const struct cls_subtable *st,
 static inline bool group_is(const struct cls_subtable *st,
 			    const struct cls_rule *head, const uint64_t *m)
 {
-	const uint64_t *k = flow_key_words(&head->match.key);
+	const word_t *k = (const word_t *)&head->match.key;
 	uint64_t diff = 0;
 
 	for (unsigned int i = 0; i < st->n_words; i++)
@@ -231,11 +219,11 @@ static void prio_count(struct cls_subtable *st, uint16_t prio, int delta)
 
 static uint32_t mask_hash(const struct flow_key *mask)
 {
-	const uint64_t *w = flow_key_words(mask);
+	const word_t *w = (const word_t *)mask;
 	uint32_t h = 0;
 
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
-		h = hash_word(h, w[i]);
+		h = cls_hash_word(h, w[i]);
 	return h;
 }
 
@@ -275,7 +263,7 @@ static int map_grow(struct classifier *cls)
 static struct cls_subtable *create_subtable(struct classifier *cls,
 					    const struct flow_key *mask, uint32_t h)
 {
-	const uint64_t *w = flow_key_words(mask);
+	const word_t *w = (const word_t *)mask;
 	struct cls_subtable *st;
 
 	if (cls->n_subtables > cls->map_mask && map_grow(cls) < 0)
@@ -301,7 +289,8 @@ static struct cls_subtable *create_subtable(struct classifier *cls,
 	return st;
 }
 
-/* Writer: drops an empty subtable from the map; the caller unpublishes it. */
+/* Writer: frees an empty subtable, through defer_free if it was published
+ * (the caller has unpublished it). */
 static void destroy_subtable(struct classifier *cls, struct cls_subtable *st,
 			     bool published)
 {
@@ -401,7 +390,7 @@ static struct cls_slot *find_group(const struct cls_subtable *st,
 	const struct cls_rule *r = NULL;
 	struct cls_slot *s;
 
-	*h = masked_hash(st, flow_key_words(&match->key), m);
+	*h = masked_hash(st, (const word_t *)&match->key, m);
 	s = table_find(st, st->table, *h, m, &r);
 	*head = (struct cls_rule *)r;
 	return s;
@@ -552,8 +541,8 @@ const struct cls_rule *cls_lookup(const struct classifier *cls,
 				  const struct flow_key *key, struct flow_key *wc)
 {
 	const struct cls_vec *v = LOAD(&cls->vec);
-	const uint64_t *k = flow_key_words(key);
-	uint64_t *w = (uint64_t *)wc;
+	const word_t *k = (const word_t *)key;
+	word_t *w = (word_t *)wc;
 	const struct cls_rule *best = NULL;
 
 	for (unsigned int i = 0; i < v->n; i++) {

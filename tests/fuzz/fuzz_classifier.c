@@ -41,6 +41,13 @@ static uint8_t next(struct input *in)
 	return *in->p++;
 }
 
+static uint16_t next16(struct input *in)
+{
+	uint16_t lo = next(in);
+
+	return lo | next(in) << 8;
+}
+
 /* A key from 2 bytes: every field in a small domain. */
 static void make_key(struct flow_key *k, uint16_t v)
 {
@@ -125,14 +132,12 @@ static void lookup(struct classifier *cls, const struct rule *r, struct input *i
 {
 	const struct cls_rule *got, *want;
 	struct flow_key k, k2, wc = { 0 };
-	uint16_t v = next(in) | next(in) << 8;
-
-	make_key(&k, v);
+	make_key(&k, next16(in));
 	got = cls_lookup(cls, &k, &wc);
 	want = reference(r, &k);
 	CHECK((got ? got->priority : -1) == (want ? want->priority : -1));
 
-	make_key(&k2, next(in) | next(in) << 8);
+	make_key(&k2, next16(in));
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
 		W(&k2)[i] = (W(&k)[i] & W(&wc)[i]) | (W(&k2)[i] & ~W(&wc)[i]);
 	CHECK(cls_lookup(cls, &k2, NULL) == got);
@@ -167,7 +172,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int ret;
 
 			make_mask(&x->cr.match.mask, fields, plen);
-			make_key(&k, next(&in) | next(&in) << 8);
+			make_key(&k, next16(&in));
 			and_words(&x->cr.match.key, &k, &x->cr.match.mask);
 			x->cr.priority = next(&in) % 8;
 			ret = cls_insert(cls, &x->cr);

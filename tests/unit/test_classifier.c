@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The classifier (flow/classifier.h), against a brute-force reference.
  * CLS_TEST_SEED=n in the environment replays another random run. */
+#include <inttypes.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -116,12 +117,23 @@ static void make_mask(unsigned int kind, struct flow_key *m)
 	}
 }
 
+/* Keys are built as fields and used as words: may_alias keeps strict
+ * aliasing from reordering the two (flow_key_words() does not). */
+typedef uint64_t __attribute__((__may_alias__)) word_t;
+#define W(k) ((word_t *)(k))
+
 static void mask_key(struct flow_key *dst, const struct flow_key *k, const struct flow_key *m)
 {
-	uint64_t *d = (uint64_t *)dst;
-
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
-		d[i] = flow_key_words(k)[i] & flow_key_words(m)[i];
+		W(dst)[i] = W(k)[i] & W(m)[i];
+}
+
+static bool hits(const struct flow_match *m, const struct flow_key *k)
+{
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+		if ((W(k)[i] & W(&m->mask)[i]) != W(&m->key)[i])
+			return false;
+	return true;
 }
 
 struct trule {
@@ -146,7 +158,7 @@ static const struct cls_rule *brute_force(const struct trule *rules, unsigned in
 	const struct cls_rule *best = NULL;
 
 	for (unsigned int i = 0; i < n; i++)
-		if (rules[i].in && flow_match_hits(&rules[i].cr.match, k) &&
+		if (rules[i].in && hits(&rules[i].cr.match, k) &&
 		    (!best || rules[i].cr.priority > best->priority))
 			best = &rules[i].cr;
 	return best;
@@ -454,15 +466,12 @@ static void check_key(struct fixture *f, const struct trule *rules, unsigned int
 	memset(&wc, 0, sizeof(wc));
 	got = cls_lookup(f->cls, k, &wc);
 	assert_int_equal(got ? got->priority : -1, want ? want->priority : -1);
-	assert_true(!got || flow_match_hits(&got->match, k));
+	assert_true(!got || hits(&got->match, k));
 
 	for (unsigned int i = 0; i < 4; i++) {
-		uint64_t *w2 = (uint64_t *)&k2;
-
 		random_key(&f->rng, &noise);
 		for (unsigned int j = 0; j < FLOW_KEY_WORDS; j++)
-			w2[j] = (flow_key_words(k)[j] & flow_key_words(&wc)[j]) |
-				(flow_key_words(&noise)[j] & ~flow_key_words(&wc)[j]);
+			W(&k2)[j] = (W(k)[j] & W(&wc)[j]) | (W(&noise)[j] & ~W(&wc)[j]);
 		assert_ptr_equal(cls_lookup(f->cls, &k2, NULL), got);
 	}
 }
@@ -669,7 +678,7 @@ static void *reader(void *arg)
 			uint64_t removed = __atomic_load_n(&r->removed_at, __ATOMIC_ACQUIRE);
 
 			c->hits[id]++;
-			if (r->magic != RULE_MAGIC || !flow_match_hits(&r->cr.match, &k) ||
+			if (r->magic != RULE_MAGIC || !hits(&r->cr.match, &k) ||
 			    (removed && removed <= start))
 				__atomic_fetch_add(&c->reader_errors, 1, __ATOMIC_RELAXED);
 		}
@@ -737,7 +746,8 @@ static void concurrent_readers_see_only_live_rules(void **state)
 	qsbr_poll(&c->qsbr);
 	assert_int_equal(c->qsbr.n, 0);
 
-	print_message("concurrency: %d readers, %lu + %lu lookups, %lu + %lu hits, %u writer ops\n",
+	print_message("concurrency: %d readers, %" PRIu64 " + %" PRIu64 " lookups, %" PRIu64
+		      " + %" PRIu64 " hits, %u writer ops\n",
 		      N_READERS, c->lookups[0], c->lookups[1], c->hits[0], c->hits[1], OPS);
 	assert_int_equal(c->reader_errors, 0);
 	assert_true(c->hits[0] > 0 && c->hits[1] > 0);
@@ -769,6 +779,6 @@ int main(int argc, char **argv)
 	}
 	if (env)
 		seed = strtoull(env, NULL, 0);
-	printf("classifier tests: seed %lu (CLS_TEST_SEED)\n", seed);
+	printf("classifier tests: seed %" PRIu64 " (CLS_TEST_SEED)\n", seed);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
