@@ -74,7 +74,12 @@ static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct 
 			outputs++;
 			continue;
 		case ACT_NORMAL:
-			outputs += normal(ctx, m, l, in_ofport);
+			if (last) {
+				/* Hand over our own reference, as for output. */
+				normal(ctx, m, l, in_ofport, true);
+				return;
+			}
+			outputs += normal(ctx, m, l, in_ofport, false);
 			continue;
 		case ACT_METER: {
 			struct meter *mt = a->meter.id <= METER_MAX ?

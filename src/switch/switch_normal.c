@@ -21,31 +21,35 @@ static bool vlan_allowed(const struct bridge_port *bp, uint16_t vlan)
 	return false;
 }
 
-/* Send a copy of m to bp in vlan, tagged or not as the port wants. */
+/* Send m to bp in vlan, tagged or not as the port wants. give: m is ours
+ * to hand over (its last use); otherwise the batch gets its own reference,
+ * or its own copy if the tag must change. */
 static void normal_egress(struct burst_ctx *ctx, struct bridge_port *bp, uint16_t vlan,
-			  struct rte_mbuf *m, const struct pkt_layers *l)
+			  struct rte_mbuf *m, const struct pkt_layers *l, bool give)
 {
 	bool tagged = l->l2_5 != PKT_NO_LAYER;
 	bool want = bp->tag == 0 && vlan != 0;
 	struct pkt_layers cl = *l;
-	struct rte_mbuf *c;
 
 	if (tagged == want) {
-		output_shared(ctx, bp->ofport, m);
+		if (give)
+			out_enqueue(ctx, bp->ofport, m);
+		else
+			output_shared(ctx, bp->ofport, m);
 		return;
 	}
-	c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
-	if (c == NULL) {
+	m = give ? writable(m) : rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+	if (m == NULL) {
 		ctx->st->drops[BR_DROP_NO_MBUF]++;
 		return;
 	}
-	if (want ? dp_push_vlan(c, &cl, rte_cpu_to_be_16(0x8100), rte_cpu_to_be_16(vlan))
-		 : dp_pop_vlan(c, &cl)) {
-		rte_pktmbuf_free(c);
+	if (want ? dp_push_vlan(m, &cl, rte_cpu_to_be_16(0x8100), rte_cpu_to_be_16(vlan))
+		 : dp_pop_vlan(m, &cl)) {
+		rte_pktmbuf_free(m);
 		ctx->st->drops[BR_DROP_MALFORMED]++;
 		return;
 	}
-	out_enqueue(ctx, bp->ofport, c);
+	out_enqueue(ctx, bp->ofport, m);
 }
 
 static bool is_unicast(const struct rte_ether_addr *a)
@@ -53,50 +57,65 @@ static bool is_unicast(const struct rte_ether_addr *a)
 	return !rte_is_multicast_ether_addr(a);
 }
 
-unsigned int normal(struct burst_ctx *ctx, struct rte_mbuf *m,
-			   const struct pkt_layers *l, uint16_t in_ofport)
+/* The packet's VLAN in the bridge, or -1 if the input port refuses it. */
+static int input_vlan(const struct bridge_port *in, int vid)
+{
+	if (in->tag)
+		return vid > 0 ? -1 : in->tag;
+	if (vid < 0)
+		vid = 0;
+	return vlan_allowed(in, (uint16_t)vid) ? vid : -1;
+}
+
+/* *taken: m was handed over (only ever with give). */
+static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
+			   const struct pkt_layers *l, uint16_t in_ofport, bool give,
+			   bool *taken)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	struct bridge_port *in = ctx->br->ports[in_ofport];
-	int vid = dp_vlan_vid(m, l);
-	unsigned int sent = 0;
-	uint16_t vlan, dst;
+	uint16_t targets[BRIDGE_MAX_PORTS];
+	unsigned int n = 0;
+	uint16_t dst = 0;
+	int vlan;
 
 	if (in == NULL)
 		return 0;
-	if (in->tag) {
-		if (vid > 0) {
-			ctx->st->drops[BR_DROP_VLAN]++;
-			return 0;
-		}
-		vlan = in->tag;
-	} else {
-		vlan = vid < 0 ? 0 : (uint16_t)vid;
-		if (!vlan_allowed(in, vlan)) {
-			ctx->st->drops[BR_DROP_VLAN]++;
-			return 0;
-		}
+	vlan = input_vlan(in, dp_vlan_vid(m, l));
+	if (vlan < 0) {
+		ctx->st->drops[BR_DROP_VLAN]++;
+		return 0;
 	}
 	if (is_unicast(&eth->src_addr))
-		mac_learn(ctx->br->macs, &eth->src_addr, vlan, in_ofport, ctx->now_s);
-	dst = is_unicast(&eth->dst_addr) ? mac_lookup(ctx->br->macs, &eth->dst_addr, vlan) : 0;
-	if (dst != 0) {
-		struct bridge_port *bp = dst <= BRIDGE_MAX_PORTS ? ctx->br->ports[dst] : NULL;
-
-		if (dst == in_ofport)
-			return 1; /* it is where it came from: nothing to do */
-		if (bp != NULL && vlan_allowed(bp, vlan)) {
-			normal_egress(ctx, bp, vlan, m, l);
-			return 1;
-		}
+		mac_learn(ctx->br->macs, &eth->src_addr, (uint16_t)vlan, in_ofport, ctx->now_s);
+	if (is_unicast(&eth->dst_addr))
+		dst = mac_lookup(ctx->br->macs, &eth->dst_addr, (uint16_t)vlan);
+	if (dst == in_ofport)
+		return 1; /* it is where it came from: nothing to do */
+	if (dst != 0 && dst <= BRIDGE_MAX_PORTS && ctx->br->ports[dst] != NULL &&
+	    vlan_allowed(ctx->br->ports[dst], (uint16_t)vlan)) {
+		normal_egress(ctx, ctx->br->ports[dst], (uint16_t)vlan, m, l, give);
+		*taken = give;
+		return 1;
 	}
-	for (uint16_t p = 1; p <= BRIDGE_MAX_PORTS && p <= ctx->br->max_ofport; p++) {
-		struct bridge_port *bp = ctx->br->ports[p];
+	for (uint16_t p = 1; p <= ctx->br->max_ofport; p++)
+		if (ctx->br->ports[p] != NULL && p != in_ofport &&
+		    vlan_allowed(ctx->br->ports[p], (uint16_t)vlan))
+			targets[n++] = p;
+	for (unsigned int i = 0; i < n; i++)
+		normal_egress(ctx, ctx->br->ports[targets[i]], (uint16_t)vlan, m, l,
+			      give && i + 1 == n);
+	*taken = give && n > 0;
+	return n ? n : 1; /* flooding to nobody is not a drop */
+}
 
-		if (bp != NULL && p != in_ofport && vlan_allowed(bp, vlan)) {
-			normal_egress(ctx, bp, vlan, m, l);
-			sent++;
-		}
-	}
-	return sent ? sent : 1; /* flooding to nobody is not a drop */
+unsigned int normal(struct burst_ctx *ctx, struct rte_mbuf *m, const struct pkt_layers *l,
+		    uint16_t in_ofport, bool give)
+{
+	bool taken = false;
+	unsigned int sent = decide(ctx, m, l, in_ofport, give, &taken);
+
+	if (give && !taken)
+		rte_pktmbuf_free(m);
+	return sent;
 }

@@ -93,8 +93,9 @@ static inline struct rte_mbuf *writable(struct rte_mbuf *m)
 }
 
 /* normal (switch_normal.c): returns the number of ports m went to (at
- * least 1 unless dropped, counted). */
+ * least 1 unless dropped, counted). give: m is handed over (freed if it
+ * goes nowhere); otherwise the caller keeps its reference. */
 unsigned int normal(struct burst_ctx *ctx, struct rte_mbuf *m, const struct pkt_layers *l,
-		    uint16_t in_ofport);
+		    uint16_t in_ofport, bool give);
 
 #endif
