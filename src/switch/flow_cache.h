@@ -30,6 +30,7 @@
 
 #define EMC_ENTRIES 8192
 #define MEGAFLOW_MAX 65536
+#define MAC_CACHE_ENTRIES 1024
 
 /* A megaflow: what xlate decided for every key in its match. */
 struct dp_entry {
@@ -62,6 +63,14 @@ struct flow_cache {
 		struct dp_entry *entry;
 	} by_port[BRIDGE_MAX_PORTS + 1];
 	struct emc_slot emc[EMC_ENTRIES];
+	/* normal's view of the bridge MAC table, at most MAC_REFRESH_S old:
+	 * most packets learn and look up here, without the shared table. */
+	struct mac_cache_slot {
+		uint64_t key;           /* mac_key() */
+		uint32_t epoch;
+		uint32_t seen_s;
+		uint16_t ofport;
+	} macs[MAC_CACHE_ENTRIES];
 };
 
 enum cache_level { CACHE_EMC, CACHE_MEGAFLOW, CACHE_UPCALL };

@@ -19,16 +19,8 @@ struct mac_table {
 	uint64_t learn_failures;
 };
 
-/* The hash key: MAC and VLAN in one word. The value packs the ofport and
- * the time it was last seen, so an update is one atomic store. */
-static inline uint64_t mac_key(const struct rte_ether_addr *mac, uint16_t vlan)
-{
-	uint64_t k = 0;
-
-	memcpy(&k, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
-	return k | (uint64_t)vlan << 48;
-}
-
+/* The value packs the ofport and the time it was last seen, so an update
+ * is one atomic store. */
 static inline uintptr_t mac_value(uint16_t ofport, uint32_t now_s)
 {
 	return (uintptr_t)ofport << 32 | now_s;

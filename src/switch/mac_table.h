@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 #include <rte_ether.h>
@@ -26,6 +27,15 @@ struct mac_table;
 
 struct mac_table *mac_table_create(const char *name);
 void mac_table_destroy(struct mac_table *t);
+
+/* The hash key of (mac, vlan), also used by per-worker caches. */
+static inline uint64_t mac_key(const struct rte_ether_addr *mac, uint16_t vlan)
+{
+	uint64_t k = 0;
+
+	memcpy(&k, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return k | (uint64_t)vlan << 48;
+}
 
 /* Worker: note that mac was seen on ofport in vlan at time now_s. Counts a
  * failure (table full) instead of failing. */

@@ -226,6 +226,7 @@ static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 	ctx.st = &bp->stats[ctx.wi];
 	ctx.n_out = 0;
 	cache = cache_of(ctx.br, ctx.wi);
+	ctx.cache = cache;
 	for (uint16_t i = 0; i < n; i++) {
 		const struct dp_entry *pw = cache ? flow_cache_port_entry(cache, bp->ofport) : NULL;
 

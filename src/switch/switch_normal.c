@@ -6,6 +6,7 @@
 #include <rte_ether.h>
 
 #include "switch/dp_exec.h"
+#include "switch/flow_cache.h"
 #include "switch/mac_table.h"
 #include "switch/switch_out.h"
 
@@ -52,6 +53,67 @@ static void normal_egress(struct burst_ctx *ctx, struct bridge_port *bp, uint16_
 	out_enqueue(ctx, bp->ofport, m);
 }
 
+/* The worker's MAC cache slot of key (flow_cache.h). */
+static struct mac_cache_slot *mac_slot(struct burst_ctx *ctx, uint64_t key)
+{
+	uint64_t h = key * 0x9e3779b97f4a7c15ull;
+
+	return &ctx->cache->macs[h >> (64 - 10)];
+}
+
+static inline bool mac_slot_fresh(const struct burst_ctx *ctx, const struct mac_cache_slot *s,
+				  uint64_t key)
+{
+	return s->key == key && s->epoch == ctx->cache->epoch &&
+	       ctx->now_s - s->seen_s < MAC_REFRESH_S;
+}
+
+static void mac_slot_set(struct burst_ctx *ctx, struct mac_cache_slot *s, uint64_t key,
+			 uint16_t ofport)
+{
+	s->key = key;
+	s->epoch = ctx->cache->epoch;
+	s->seen_s = ctx->now_s;
+	s->ofport = ofport;
+}
+
+/* Learn that mac is on in_port; the shared table only when the worker's
+ * cache does not already know it (fresh). */
+static void learn(struct burst_ctx *ctx, const struct rte_ether_addr *mac, uint16_t vlan,
+		  uint16_t in_ofport)
+{
+	uint64_t key = mac_key(mac, vlan);
+	struct mac_cache_slot *s;
+
+	if (ctx->cache == NULL) {
+		mac_learn(ctx->br->macs, mac, vlan, in_ofport, ctx->now_s);
+		return;
+	}
+	s = mac_slot(ctx, key);
+	if (mac_slot_fresh(ctx, s, key) && s->ofport == in_ofport)
+		return;
+	mac_learn(ctx->br->macs, mac, vlan, in_ofport, ctx->now_s);
+	mac_slot_set(ctx, s, key, in_ofport);
+}
+
+/* Where mac is, or 0; from the worker's cache when it is fresh. */
+static uint16_t lookup(struct burst_ctx *ctx, const struct rte_ether_addr *mac, uint16_t vlan)
+{
+	uint64_t key = mac_key(mac, vlan);
+	struct mac_cache_slot *s;
+	uint16_t ofport;
+
+	if (ctx->cache == NULL)
+		return mac_lookup(ctx->br->macs, mac, vlan);
+	s = mac_slot(ctx, key);
+	if (mac_slot_fresh(ctx, s, key))
+		return s->ofport;
+	ofport = mac_lookup(ctx->br->macs, mac, vlan);
+	if (ofport != 0)
+		mac_slot_set(ctx, s, key, ofport);
+	return ofport;
+}
+
 static bool is_unicast(const struct rte_ether_addr *a)
 {
 	return !rte_is_multicast_ether_addr(a);
@@ -87,9 +149,9 @@ static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 		return 0;
 	}
 	if (is_unicast(&eth->src_addr))
-		mac_learn(ctx->br->macs, &eth->src_addr, (uint16_t)vlan, in_ofport, ctx->now_s);
+		learn(ctx, &eth->src_addr, (uint16_t)vlan, in_ofport);
 	if (is_unicast(&eth->dst_addr))
-		dst = mac_lookup(ctx->br->macs, &eth->dst_addr, (uint16_t)vlan);
+		dst = lookup(ctx, &eth->dst_addr, (uint16_t)vlan);
 	if (dst == in_ofport)
 		return 1; /* it is where it came from: nothing to do */
 	if (dst != 0 && dst <= BRIDGE_MAX_PORTS && ctx->br->ports[dst] != NULL &&

@@ -31,6 +31,7 @@ struct burst_ctx {
 	uint32_t now_s;
 	uint64_t now_tsc;
 	struct bport_stats *st;     /* the input port's counters (ours) */
+	struct flow_cache *cache;   /* ours, for this bridge; NULL if none */
 	unsigned int n_out;
 	struct out_batch out[OUT_BATCHES];
 };
