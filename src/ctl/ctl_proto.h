@@ -18,7 +18,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#define CTL_MAX_LINE (1u << 20)
+/* 64 MiB: an add-flows file or a dump-flows reply of some 250k rules. */
+#define CTL_MAX_LINE (1u << 26)
 
 /* Accumulates bytes from a stream and cuts them into JSON messages. */
 struct ctl_reader {

@@ -154,9 +154,10 @@ static int parse_header(struct parser *p, enum header_word h, struct span word,
 
 	if (p->mode == FLOW_PARSE_PACKET)
 		return fail_at(p, name, "%s is not allowed in a packet", header_words[h].name);
-	if ((h == HDR_IDLE || h == HDR_HARD) && p->mode == FLOW_PARSE_DELETE)
-		return fail_at(p, name, "%s is only allowed when adding or modifying flows",
-			       header_words[h].name);
+	/* OpenFlow's modify changes actions only: timeouts stay. */
+	if ((h == HDR_IDLE || h == HDR_HARD) && p->mode != FLOW_PARSE_ADD)
+		return fail_at(p, name, "%s is only allowed when adding flows (mod-flows "
+			       "changes actions only)", header_words[h].name);
 	if (text_parse_uint(&p->t, header_words[h].name, val.at,
 			    slash ? (int)(slash - val.at) : val.len, 0, header_words[h].max, &v))
 		return -EINVAL;

@@ -70,7 +70,9 @@ struct rule {
 	struct rule_stats *stats; /* [worker_count()] */
 };
 
-/* Why a bridge dropped a packet. */
+/* Why a bridge dropped a packet. Counted at the input port, except what an
+ * output port refused or could not take (tx_full, and port_down for a VM
+ * that is not connected), which is counted at that output port. */
 enum bridge_drop {
 	BR_DROP_NO_MATCH,        /* no rule in a table (table miss) */
 	BR_DROP_ACTION,          /* the actions say drop (or output nowhere) */

@@ -74,13 +74,45 @@ void rule_stats_sum(const struct rule *r, uint64_t *packets, uint64_t *bytes,
 	}
 }
 
+static bool timed(const struct rule *r)
+{
+	return r->idle_timeout || r->hard_timeout;
+}
+
 static void unlink_rule(struct bridge *br, struct rule *r)
 {
 	cls_remove(br->tables[r->table], &r->cr);
-	if (r->idle_timeout || r->hard_timeout)
+	if (timed(r))
 		LIST_REMOVE(r, timed);
 	br->n_rules--;
 	bridge_defer_free(rule_free, r);
+}
+
+/*
+ * OpenFlow: adding a rule with the match and priority of an existing one
+ * replaces it (new actions, cookie, timeouts; counters restart). Done in
+ * place, so no packet ever finds the table without it; the old actions
+ * and counters leave with `fresh`, freed after a grace period.
+ */
+static void replace(struct bridge *br, struct rule *old, struct rule *fresh)
+{
+	struct rule_actions *acts = old->actions;
+	struct rule_stats *stats = old->stats;
+
+	if (timed(old) && !timed(fresh))
+		LIST_REMOVE(old, timed);
+	else if (!timed(old) && timed(fresh))
+		LIST_INSERT_HEAD(&br->timed_rules, old, timed);
+	old->cookie = fresh->cookie;
+	old->idle_timeout = fresh->idle_timeout;
+	old->hard_timeout = fresh->hard_timeout;
+	old->created_tsc = fresh->created_tsc;
+	old->mod_tsc = fresh->mod_tsc;
+	__atomic_store_n(&old->actions, fresh->actions, __ATOMIC_RELEASE);
+	__atomic_store_n(&old->stats, fresh->stats, __ATOMIC_RELEASE);
+	fresh->actions = acts;
+	fresh->stats = stats;
+	bridge_defer_free(rule_free, fresh);
 }
 
 static void defer_thunk(void *aux, cls_free_fn fn, void *p)
@@ -164,10 +196,10 @@ int bridge_flows_add(struct bridge *br, const struct flow_spec *specs, unsigned 
 		struct classifier *cls = br->tables[r->table];
 		struct cls_rule *old = cls_find_exact(cls, &r->cr.match, r->cr.priority);
 
-		/* OpenFlow: an identical match and priority replaces the rule
-		 * (counters restart). */
-		if (old != NULL)
-			unlink_rule(br, container_of(old, struct rule, cr));
+		if (old != NULL) {
+			replace(br, container_of(old, struct rule, cr), r);
+			continue;
+		}
 		if (cls_insert(cls, &r->cr) != 0) {
 			/* Only memory can fail here; what was applied stays. */
 			rule_free(r);
@@ -303,6 +335,7 @@ int bridge_flows_modify(struct bridge *br, const struct flow_spec *spec, bool st
 		struct rule_actions *old = r->actions;
 
 		__atomic_store_n(&r->actions, fresh[i], __ATOMIC_RELEASE);
+		r->mod_tsc = rte_rdtsc();
 		bridge_defer_free(free, old);
 	}
 	*count = s.n;
@@ -357,6 +390,7 @@ void rule_format(struct bridge *br, const struct rule *r, char *buf, size_t len)
 	spec.table = r->table;
 	spec.priority = r->cr.priority;
 	spec.cookie = r->cookie;
+	spec.cookie_mask = r->cookie ? UINT64_MAX : 0; /* printed only if set */
 	spec.idle_timeout = r->idle_timeout;
 	spec.hard_timeout = r->hard_timeout;
 	spec.match = r->cr.match;

@@ -44,7 +44,9 @@ static struct flow_cache *cache_of(struct bridge *br, unsigned int wi)
 static void credit_rules(struct burst_ctx *ctx, const struct dp_entry *e, uint32_t len)
 {
 	for (unsigned int i = 0; i < e->n_rules; i++) {
-		struct rule_stats *rs = &e->rules[i]->stats[ctx->wi];
+		/* The array is swapped when add-flow replaces the rule. */
+		struct rule_stats *rs =
+			&__atomic_load_n(&e->rules[i]->stats, __ATOMIC_ACQUIRE)[ctx->wi];
 
 		rs->packets++;
 		rs->bytes += len;

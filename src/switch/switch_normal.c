@@ -141,12 +141,14 @@ static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 	uint16_t dst = 0;
 	int vlan;
 
-	if (in == NULL)
-		return 0;
+	if (in == NULL) {
+		ctx->st->drops[BR_DROP_PORT_DOWN]++;
+		return 1;
+	}
 	vlan = input_vlan(in, dp_vlan_vid(m, l));
 	if (vlan < 0) {
 		ctx->st->drops[BR_DROP_VLAN]++;
-		return 0;
+		return 1;
 	}
 	if (is_unicast(&eth->src_addr))
 		learn(ctx, &eth->src_addr, (uint16_t)vlan, in_ofport);

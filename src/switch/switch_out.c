@@ -43,7 +43,7 @@ static uint16_t send_eth(struct bridge_port *bp, unsigned int wi, struct rte_mbu
 
 void out_flush(struct burst_ctx *ctx, struct out_batch *b)
 {
-	struct bridge_port *bp = ctx->br->ports[b->ofport];
+	struct bridge_port *bp = b->bp;
 	struct bport_stats *st;
 	uint64_t bytes = 0;
 	uint16_t sent;

@@ -20,6 +20,7 @@
 struct out_batch {
 	uint16_t ofport;
 	uint16_t n;
+	struct bridge_port *bp;     /* valid until this worker's quiescent state */
 	struct rte_mbuf *pkts[OUT_BATCH_MAX];
 };
 
@@ -39,7 +40,8 @@ struct burst_ctx {
 /* Send one batch now. */
 void out_flush(struct burst_ctx *ctx, struct out_batch *b);
 
-/* Queue m (our reference is handed over) for ofport. */
+/* Queue m (our reference is handed over) for ofport. A port removed since
+ * the program was made (the cache goes at the next burst) drops it. */
 static inline void out_enqueue(struct burst_ctx *ctx, uint16_t ofport, struct rte_mbuf *m)
 {
 	struct out_batch *b = NULL;
@@ -56,7 +58,15 @@ static inline void out_enqueue(struct burst_ctx *ctx, uint16_t ofport, struct rt
 			memmove(&ctx->out[0], &ctx->out[1], sizeof(ctx->out[0]) * (OUT_BATCHES - 1));
 			ctx->n_out--;
 		}
-		b = &ctx->out[ctx->n_out++];
+		b = &ctx->out[ctx->n_out];
+		b->bp = ofport <= BRIDGE_MAX_PORTS ?
+			__atomic_load_n(&ctx->br->ports[ofport], __ATOMIC_ACQUIRE) : NULL;
+		if (unlikely(b->bp == NULL)) {
+			ctx->st->drops[BR_DROP_PORT_DOWN]++;
+			rte_pktmbuf_free(m);
+			return;
+		}
+		ctx->n_out++;
 		b->ofport = ofport;
 		b->n = 0;
 	}
@@ -75,8 +85,6 @@ static inline void out_flush_all(struct burst_ctx *ctx)
 /* Output a packet we go on using: the batch gets its own reference. */
 static inline void output_shared(struct burst_ctx *ctx, uint16_t ofport, struct rte_mbuf *m)
 {
-	if (ofport > BRIDGE_MAX_PORTS || ctx->br->ports[ofport] == NULL)
-		return; /* removed since the program was made: gen will flush */
 	rte_mbuf_refcnt_update(m, 1);
 	out_enqueue(ctx, ofport, m);
 }
@@ -93,9 +101,9 @@ static inline struct rte_mbuf *writable(struct rte_mbuf *m)
 	return c;
 }
 
-/* normal (switch_normal.c): returns the number of ports m went to (at
- * least 1 unless dropped, counted). give: m is handed over (freed if it
- * goes nowhere); otherwise the caller keeps its reference. */
+/* normal (switch_normal.c): returns how many ports m went to, at least 1:
+ * a drop is counted here, and flooding to nobody is not a drop. give: m is
+ * handed over (freed if it goes nowhere); otherwise the caller keeps it. */
 unsigned int normal(struct burst_ctx *ctx, struct rte_mbuf *m, const struct pkt_layers *l,
 		    uint16_t in_ofport, bool give);
 

@@ -26,9 +26,11 @@ struct xlate_ctx {
 		(ctx)->trace((ctx)->aux, (ctx)->depth, __VA_ARGS__); \
 } while (0)
 
+/* Fields that exist only in the key, not in the packet: writing them
+ * steers later lookups and changes nothing on the wire. */
 static bool is_metadata(enum field_id f)
 {
-	return f == FIELD_REG0 || f == FIELD_REG1 || f == FIELD_REG2 || f == FIELD_REG3 ||
+	return f == FIELD_IN_PORT || f == FIELD_REG0 || f == FIELD_REG1 || f == FIELD_REG2 || f == FIELD_REG3 ||
 	       f == FIELD_TUN_ID;
 }
 

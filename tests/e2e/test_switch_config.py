@@ -43,6 +43,7 @@ def test_config_save_then_start_recreates_the_bridge(workdir):
     saved = json.loads(conf.read_text())
     assert saved["bridges"][0]["name"] == "br0"
     assert len(saved["bridges"][0]["flows"]) == len(FLOWS)
+    assert any("cookie=0x2a" in f for f in saved["bridges"][0]["flows"])
     y = Xviod(workdir, name="again", config=conf).start()
     try:
         assert state(y) == before

@@ -130,6 +130,16 @@ CASES = {
         ["table=0,in_port=1,actions=load:0x2->NXM_NX_REG0[],resubmit(,1)",
          "table=1,reg0=2,actions=output:2", "table=1,reg0=3,actions=output:3"],
         {1: [udp()]}, {2: [udp()]}),
+    "writing_in_port_steers_the_next_lookup": Case(
+        ["table=0,in_port=1,actions=load:2->NXM_OF_IN_PORT[],resubmit(,1)",
+         "table=1,in_port=2,actions=output:3"],
+        {1: [udp()]}, {3: [udp()]}),
+    "normal_vlan_drop_is_counted_once_and_later_outputs_still_happen": Case(
+        ["actions=normal,output:3"],
+        {1: [Ether(src=A, dst=BCAST) / Dot1Q(vlan=5) / IP() / UDP()]},
+        {3: [Ether(src=A, dst=BCAST) / Dot1Q(vlan=5) / IP() / UDP()]},
+        port_args={1: ["tag=10"], 2: ["tag=10"]},
+        drops={1: {"vlan_not_allowed": 1, "action_drop": 0}}),
     "goto_table_continues_in_the_next_table": Case(
         ["table=0,actions=mod_dl_dst:02:00:00:00:00:0c,goto_table:5",
          "table=5,dl_dst=02:00:00:00:00:0c,actions=output:3"],
@@ -261,5 +271,22 @@ def test_idle_and_hard_timeouts_remove_rules(x, tmp_path):
         wait_for(lambda: len(bed.dump_flows()) == 1, "both timed rules to expire",
                  timeout=30)
         assert "drop" in bed.dump_flows()[0]["flow"]
+    finally:
+        bed.close()
+
+
+def test_adding_an_existing_rule_replaces_it_in_place(x, tmp_path):
+    """Same match and priority: new actions and cookie, counters restart,
+    still one rule."""
+    bed = PcapBridge(x, tmp_path, 3, ["priority=7,in_port=1,actions=output:2"])
+    try:
+        assert bed.send({1: [udp()] * 5})[2] == [bytes(udp())] * 5
+        assert bed.dump_flows()[0]["n_packets"] == 5
+        x.ctl("add-flow", bed.name, "priority=7,cookie=0x99,in_port=1,actions=output:3")
+        flows = bed.dump_flows()
+        assert len(flows) == 1 and flows[0]["n_packets"] == 0, flows
+        assert "cookie=0x99" in flows[0]["flow"] and "output:3" in flows[0]["flow"]
+        assert bed.send({1: [udp()] * 3})[3] == [bytes(udp())] * 3
+        assert bed.dump_flows()[0]["n_packets"] == 3
     finally:
         bed.close()

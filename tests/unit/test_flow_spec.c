@@ -689,7 +689,9 @@ static const struct error_case error_cases[] = {
 	  "a cookie mask is only allowed when selecting flows (del-flows, dump-flows)" },
 	{ "cookie_mask_not_a_number", DEL, "cookie=0x1/{ff}", "'ff' is not a number" },
 	{ "timeout_when_deleting", DEL, "tcp,{hard_timeout}=5",
-	  "hard_timeout is only allowed when adding or modifying flows" },
+	  "hard_timeout is only allowed when adding flows (mod-flows changes actions only)" },
+	{ "timeout_when_modifying", FLOW_PARSE_MODIFY, "tcp,{idle_timeout}=5,actions=drop",
+	  "idle_timeout is only allowed when adding flows (mod-flows changes actions only)" },
 	{ "header_word_twice_different_values", ADD, "priority=1,{priority=2},actions=drop",
 	  "priority given twice with different values" },
 	/* packets */
