@@ -27,6 +27,9 @@ void keyvals(json_t *args, int argc, char **argv);
 const char *str(json_t *obj, const char *key);
 const char *num(char *buf, size_t len, json_t *obj, const char *key);
 
+/* The bridges table (bridge list, stats). */
+void cli_print_bridges(json_t *bridges);
+
 /* Bridge and flow commands (xvioctl_bridge.c): returns true if cmd was
  * one of them, with the exit code in *rc. */
 bool cli_bridge_command(const char *cmd, int argc, char **argv, int *rc);

@@ -55,6 +55,8 @@ static void usage(FILE *out)
 "  bridge show NAME\n"
 "  bridge port-add BRIDGE PORT [ofport=N] [tag=VLAN | trunks=VLAN,...] [core=CPU]\n"
 "  bridge port-del BRIDGE PORT\n"
+"  bridge pin BRIDGE PORT CPU\n"
+"  bridge unpin BRIDGE PORT\n"
 "  add-flow BRIDGE FLOW\n"
 "  add-flows BRIDGE FILE   one flow per line ('-' = stdin); all or none\n"
 "  mod-flows BRIDGE FLOW [--strict]\n"
@@ -167,17 +169,23 @@ static json_int_t drops_total(json_t *dir)
 static void print_ports(json_t *ports)
 {
 	static const char *const hdr[] = { "NAME", "TYPE", "STATE", "ENDPOINT", "QUEUES",
-					   "RELAY", NULL };
+					   "USED BY", NULL };
 	struct table *t = table_new(hdr);
 	json_t *p;
 	size_t i;
 
 	json_array_foreach(ports, i, p) {
-		char q[16];
+		char q[16], user[64];
 		const char *endpoint = json_object_get(p, "path") ? str(p, "path") : str(p, "device");
 		const char *row[] = { str(p, "name"), str(p, "type"), str(p, "state"), endpoint,
-				      num(q, sizeof(q), p, "queues"), str(p, "relay") };
+				      num(q, sizeof(q), p, "queues"), user };
 
+		if (json_object_get(p, "bridge"))
+			snprintf(user, sizeof(user), "bridge %s", str(p, "bridge"));
+		else if (json_is_string(json_object_get(p, "relay")))
+			snprintf(user, sizeof(user), "relay %s", str(p, "relay"));
+		else
+			snprintf(user, sizeof(user), "-");
 		table_row(t, row);
 	}
 	table_print(t, stdout);
@@ -215,7 +223,7 @@ static void print_relays(json_t *relays)
 static void print_cores(json_t *cores)
 {
 	static const char *const hdr[] = { "CPU", "MODE", "BUSY%", "PACKETS", "CYC/PKT",
-					   "SLEEPS", "DIRECTIONS", NULL };
+					   "SLEEPS", "JOBS", NULL };
 	struct table *t = table_new(hdr);
 	json_t *c, *d;
 	size_t i, j;
@@ -463,6 +471,10 @@ static int cmd_stats(int argc, char **argv)
 			print_cores(json_object_get(res, "cores"));
 			printf("\nRelays\n");
 			print_relays(json_object_get(res, "relays"));
+			if (json_array_size(json_object_get(res, "bridges"))) {
+				printf("\nBridges\n");
+				cli_print_bridges(json_object_get(res, "bridges"));
+			}
 			printf("\nPorts\n");
 			print_ports(json_object_get(res, "ports"));
 		}
@@ -483,6 +495,10 @@ static int cmd_stats(int argc, char **argv)
 			print_cores(json_object_get(cur, "cores"));
 			printf("\nRates\n");
 			print_rates(cur, prev, prev ? t - last : 1);
+			if (json_array_size(json_object_get(cur, "bridges"))) {
+				printf("\nBridges (totals)\n");
+				cli_print_bridges(json_object_get(cur, "bridges"));
+			}
 		}
 		fflush(stdout);
 		json_decref(prev);

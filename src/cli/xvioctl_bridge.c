@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "cli/table.h"
 
-static void print_bridges(json_t *bridges)
+void cli_print_bridges(json_t *bridges)
 {
 	static const char *const hdr[] = { "BRIDGE", "PORT", "OFPORT", "VLAN", "CPU",
 					   "RX", "TX", "DROPS", "PORT-WIDE", "EMC", "MEGAFLOW",
@@ -60,7 +60,7 @@ static void print_bridge(json_t *b)
 	json_t *arr = json_array();
 
 	json_array_append(arr, b);
-	print_bridges(arr);
+	cli_print_bridges(arr);
 	json_decref(arr);
 }
 
@@ -214,7 +214,7 @@ static void cmd_bridge(int argc, char **argv)
 		json_decref(call("bridge-del", json_pack("{s:s}", "name", argv[1])));
 	} else if (!strcmp(argv[0], "list")) {
 		need(argc, 1, 1, "bridge list");
-		show(call("bridge-list", NULL), print_bridges);
+		show(call("bridge-list", NULL), cli_print_bridges);
 	} else if (!strcmp(argv[0], "show")) {
 		need(argc, 2, 2, "bridge show");
 		show(call("bridge-show", json_pack("{s:s}", "bridge", argv[1])), print_bridge);
@@ -229,9 +229,17 @@ static void cmd_bridge(int argc, char **argv)
 		need(argc, 3, 3, "bridge port-del");
 		json_decref(call("bridge-port-del",
 				 json_pack("{s:s, s:s}", "bridge", argv[1], "port", argv[2])));
+	} else if (!strcmp(argv[0], "pin")) {
+		need(argc, 4, 4, "bridge pin");
+		json_decref(call("bridge-port-pin", json_pack("{s:s, s:s, s:s}", "bridge", argv[1],
+							    "port", argv[2], "core", argv[3])));
+	} else if (!strcmp(argv[0], "unpin")) {
+		need(argc, 3, 3, "bridge unpin");
+		json_decref(call("bridge-port-pin",
+				 json_pack("{s:s, s:s}", "bridge", argv[1], "port", argv[2])));
 	} else {
 		die(2, "bridge: unknown subcommand '%s' (add, del, list, show, port-add, "
-		    "port-del)", argv[0]);
+		    "port-del, pin, unpin)", argv[0]);
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_version.h>
 
 #include "ctl/ctl_args.h"
@@ -29,6 +30,26 @@ static json_t *running_config(void)
 		json_array_append_new(bridges, bridge_to_json(br, true));
 	return json_pack("{s:o, s:o, s:o, s:b}", "ports", ports, "relays", relays,
 			 "bridges", bridges, "rebalance", relay_ctl_auto_rebalance());
+}
+
+static int cmd_stats(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { NULL };
+	json_t *ports, *bridges;
+
+	if (args_check_keys(args, allowed, err, errlen))
+		return -EINVAL;
+	ports = json_array();
+	for (struct port *p = port_first(); p != NULL; p = port_next(p))
+		json_array_append_new(ports, port_to_json(p, false));
+	bridges = json_array();
+	for (struct bridge *br = bridge_first(); br != NULL; br = bridge_next(br))
+		json_array_append_new(bridges, bridge_to_json(br, false));
+	*result = json_pack("{s:I, s:o, s:o, s:o, s:o}",
+			    "tsc_hz", (json_int_t)rte_get_tsc_hz(),
+			    "cores", relay_ctl_cores_json(), "relays", relay_ctl_relays_json(),
+			    "bridges", bridges, "ports", ports);
+	return 0;
 }
 
 static int cmd_version(json_t *args, json_t **result, char *err, size_t errlen)
@@ -75,6 +96,7 @@ static int cmd_config_save(json_t *args, json_t **result, char *err, size_t errl
 
 static const struct command daemon_commands[] = {
 	{ "version", cmd_version, "versions of xviod and DPDK" },
+	{ "stats", cmd_stats, "all counters: cores, relays, bridges, ports" },
 	{ "config-show", cmd_config_show, "the running config, as a config file" },
 	{ "config-save", cmd_config_save, "write the running config to a file" },
 };

@@ -143,7 +143,10 @@ static int apply_config(const char *path)
 
 		if (!json_is_true(json_object_get(reply, "ok"))) {
 			json_t *args = json_object_get(req, "args");
-			const char *name = json_string_value(json_object_get(args, "name"));
+			/* Entries name what they are about by different keys. */
+			const char *name = json_string_value(json_object_get(args, "name")) ?:
+					   json_string_value(json_object_get(args, "port")) ?:
+					   json_string_value(json_object_get(args, "bridge"));
 
 			XVIO_LOG(ERR, "config %s: %s '%s': %s", path,
 				 json_string_value(json_object_get(req, "cmd")),

@@ -103,13 +103,20 @@ static int tel_cores(const char *c, const char *p, struct rte_tel_data *d)
 	return names("core-list", "cpu", d);
 }
 
-static int one(const char *cmd, const char *param, struct rte_tel_data *d)
+static int tel_bridges(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c, (void)p;
+	return names("bridge-list", "name", d);
+}
+
+/* One object: cmd with {key: param}, flattened. */
+static int one(const char *cmd, const char *key, const char *param, struct rte_tel_data *d)
 {
 	json_t *res;
 
 	if (param == NULL || param[0] == '\0')
 		return -EINVAL;
-	res = run(cmd, json_pack("{s:s}", "name", param));
+	res = run(cmd, json_pack("{s:s}", key, param));
 	if (res == NULL || json_is_null(res)) {
 		json_decref(res);
 		return -ENOENT;
@@ -123,13 +130,19 @@ static int one(const char *cmd, const char *param, struct rte_tel_data *d)
 static int tel_port(const char *c, const char *p, struct rte_tel_data *d)
 {
 	(void)c;
-	return one("port-show", p, d);
+	return one("port-show", "name", p, d);
 }
 
 static int tel_relay(const char *c, const char *p, struct rte_tel_data *d)
 {
 	(void)c;
-	return one("relay-show", p, d);
+	return one("relay-show", "name", p, d);
+}
+
+static int tel_bridge(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return one("bridge-show", "bridge", p, d);
 }
 
 static int tel_core(const char *c, const char *p, struct rte_tel_data *d)
@@ -160,6 +173,8 @@ void xvio_telemetry_register(void)
 	rte_telemetry_register_cmd("/xvio/port", tel_port, "An xvio port's state and counters. Parameter: name");
 	rte_telemetry_register_cmd("/xvio/relays", tel_relays, "List xvio relays");
 	rte_telemetry_register_cmd("/xvio/relay", tel_relay, "An xvio relay's counters. Parameter: name");
+	rte_telemetry_register_cmd("/xvio/bridges", tel_bridges, "List xvio bridges");
+	rte_telemetry_register_cmd("/xvio/bridge", tel_bridge, "An xvio bridge's ports and counters. Parameter: name");
 	rte_telemetry_register_cmd("/xvio/cores", tel_cores, "List xvio worker CPUs");
 	rte_telemetry_register_cmd("/xvio/core", tel_core, "An xvio worker core's load. Parameter: CPU");
 }

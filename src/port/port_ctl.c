@@ -65,7 +65,7 @@ static int cmd_port_show(json_t *args, json_t **result, char *err, size_t errlen
 
 static const struct command port_commands[] = {
 	{ "port-add", cmd_port_add, "add a vhost-user or NIC port" },
-	{ "port-del", cmd_port_del, "remove a port that is in no relay" },
+	{ "port-del", cmd_port_del, "remove a port that is in no relay and on no bridge" },
 	{ "port-list", cmd_port_list, "list ports with their state" },
 	{ "port-show", cmd_port_show, "show one port in detail" },
 };

@@ -88,7 +88,7 @@ static int cmd_relay_del(json_t *args, json_t **result, char *err, size_t errlen
 	return rc ?: relay_del(r->name, err, errlen);
 }
 
-static json_t *relays_json(void)
+json_t *relay_ctl_relays_json(void)
 {
 	json_t *arr = json_array();
 
@@ -103,7 +103,7 @@ static int cmd_relay_list(json_t *args, json_t **result, char *err, size_t errle
 
 	if (args_check_keys(args, allowed, err, errlen))
 		return -EINVAL;
-	*result = relays_json();
+	*result = relay_ctl_relays_json();
 	return 0;
 }
 
@@ -150,7 +150,7 @@ static int cmd_relay_unpin(json_t *args, json_t **result, char *err, size_t errl
 	return rc;
 }
 
-static json_t *cores_json(void)
+json_t *relay_ctl_cores_json(void)
 {
 	json_t *arr = json_array();
 
@@ -185,7 +185,7 @@ static int cmd_core_list(json_t *args, json_t **result, char *err, size_t errlen
 
 	if (args_check_keys(args, allowed, err, errlen))
 		return -EINVAL;
-	*result = cores_json();
+	*result = relay_ctl_cores_json();
 	return 0;
 }
 
@@ -213,23 +213,6 @@ static int cmd_rebalance(json_t *args, json_t **result, char *err, size_t errlen
 	return 0;
 }
 
-static int cmd_stats(json_t *args, json_t **result, char *err, size_t errlen)
-{
-	static const char *const allowed[] = { NULL };
-	json_t *ports = json_array();
-
-	if (args_check_keys(args, allowed, err, errlen)) {
-		json_decref(ports);
-		return -EINVAL;
-	}
-	for (struct port *p = port_first(); p != NULL; p = port_next(p))
-		json_array_append_new(ports, port_to_json(p, false));
-	*result = json_pack("{s:I, s:o, s:o, s:o}",
-			    "tsc_hz", (json_int_t)rte_get_tsc_hz(),
-			    "cores", cores_json(), "relays", relays_json(), "ports", ports);
-	return 0;
-}
-
 static const struct command relay_commands[] = {
 	{ "relay-add", cmd_relay_add, "pair a vhost-user port with a NIC port" },
 	{ "relay-del", cmd_relay_del, "remove a relay (its ports stay)" },
@@ -239,7 +222,6 @@ static const struct command relay_commands[] = {
 	{ "relay-unpin", cmd_relay_unpin, "let the rebalancer place a relay again" },
 	{ "core-list", cmd_core_list, "worker cores: load and assignments" },
 	{ "rebalance", cmd_rebalance, "automatic rebalancing on/off, or rebalance now" },
-	{ "stats", cmd_stats, "all counters: cores, relays, ports" },
 };
 
 void relay_ctl_register(void)

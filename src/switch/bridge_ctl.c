@@ -145,6 +145,48 @@ static int cmd_bridge_port_del(json_t *args, json_t **result, char *err, size_t 
 	return bridge_port_del(br, port, err, errlen);
 }
 
+/* Pin a bridge port's job to the worker on a CPU, or (no "core") let the
+ * rebalancer place it again. */
+static int cmd_bridge_port_pin(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "port", "core", NULL };
+	struct bridge_port *bp;
+	const char *port;
+	struct bridge *br;
+	unsigned int cpu;
+	struct worker *w;
+	int rc;
+
+	(void)result;
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
+	if (rc)
+		return rc;
+	if (args_get_str(args, "port", NULL, &port, err, errlen) ||
+	    args_get_uint(args, "core", false, ~0u, 0, 4095, &cpu, err, errlen))
+		return -EINVAL;
+	bp = bridge_port_by_name(br, port);
+	if (bp == NULL) {
+		snprintf(err, errlen, "bridge '%s' has no port '%s'", br->name, port);
+		return -ENOENT;
+	}
+	if (cpu == ~0u) {
+		bp->job.pinned = false;
+		return 0;
+	}
+	w = worker_by_cpu(cpu);
+	if (w == NULL) {
+		snprintf(err, errlen, "no worker runs on CPU %u (see `xvioctl core list`)", cpu);
+		return -EINVAL;
+	}
+	rc = job_place(&bp->job, w);
+	if (rc) {
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
+	bp->job.pinned = true;
+	return 0;
+}
+
 /* ---- flows -------------------------------------------------------------- */
 
 static int cmd_flow_add(json_t *args, json_t **result, char *err, size_t errlen)
@@ -395,6 +437,8 @@ static const struct command bridge_commands[] = {
 	{ "bridge-show", cmd_bridge_show, "one bridge" },
 	{ "bridge-port-add", cmd_bridge_port_add, "attach a port to a bridge" },
 	{ "bridge-port-del", cmd_bridge_port_del, "detach a port from a bridge" },
+	{ "bridge-port-pin", cmd_bridge_port_pin,
+	  "run a bridge port on a given CPU (core), or unpin it (no core)" },
 	{ "flow-add", cmd_flow_add, "add flows (all or none)" },
 	{ "flow-mod", cmd_flow_mod, "change the actions of matching flows" },
 	{ "flow-del", cmd_flow_del, "delete matching flows" },

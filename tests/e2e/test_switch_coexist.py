@@ -45,3 +45,55 @@ def test_relay_and_bridge_run_together(workdir, bridge_cpu):
         if tp is not None:
             tp.kill()
         assert x.stop() == 0
+
+
+def test_bridges_show_up_in_stats_telemetry_port_list_and_can_be_pinned(workdir):
+    import json
+    import subprocess
+
+    x = Xviod(workdir, workers="0-1", extra=["--no-rebalance"]).start()
+    try:
+        x.ctl("port", "add", "p1", "eth", "net_null0")
+        x.ctl("port", "add", "p2", "eth", "net_null1")
+        x.ctl("bridge", "add", "br0")
+        x.ctl("bridge", "port-add", "br0", "p1", "core=0")
+        x.ctl("add-flow", "br0", "actions=drop")
+        # net_null receives all the time: the bridge sees traffic at once.
+        wait_for(lambda: x.ctl("bridge", "show", "br0")["ports"][0]["rx_packets"] > 0,
+                 "p1 to receive")
+        stats = x.ctl("stats")
+        assert [b["name"] for b in stats["bridges"]] == ["br0"]
+        assert "Bridges" in x.run_ctl("stats").stdout
+        ports = x.run_ctl("port", "list").stdout
+        assert "bridge br0" in ports and "USED BY" in ports
+        cores = {c["cpu"]: c["jobs"] for c in x.ctl("core", "list")}
+        assert cores[0] == ["br0/p1"]
+        x.ctl("bridge", "pin", "br0", "p1", "1")
+        cores = {c["cpu"]: c["jobs"] for c in x.ctl("core", "list")}
+        assert cores[1] == ["br0/p1"] and cores[0] == []
+        assert x.ctl("bridge", "show", "br0")["ports"][0]["pinned"] is True
+        x.ctl("bridge", "unpin", "br0", "p1")
+        assert x.ctl("bridge", "show", "br0")["ports"][0]["pinned"] is False
+        r = x.run_ctl("bridge", "pin", "br0", "p2", "1", check=False)
+        assert r.returncode == 1 and "has no port 'p2'" in r.stderr
+        query = "\n".join(["/xvio/bridges", "/xvio/bridge,br0"])
+        r = subprocess.run(["dpdk-telemetry.py", "-f", x.prefix], input=query,
+                           capture_output=True, text=True, timeout=60)
+        replies = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+        by_cmd = {k: v for reply in replies for k, v in reply.items()}
+        assert by_cmd["/xvio/bridges"] == ["br0"]
+        assert by_cmd["/xvio/bridge"]["ports_0_port"] == "p1"
+        assert by_cmd["/xvio/bridge"]["ports_0_rx_packets"] > 0
+    finally:
+        assert x.stop() == 0
+
+
+def test_config_errors_name_the_bridge_entry(workdir):
+    import json
+    conf = workdir / "bad.json"
+    conf.write_text(json.dumps({"bridges": [{"name": "br0",
+                                             "flows": ["actions=output:nosuch"]}]}))
+    x = Xviod(workdir, config=conf)
+    with pytest.raises(AssertionError) as e:
+        x.start()
+    assert "flow-add 'br0'" in str(e.value) and "unknown port 'nosuch'" in str(e.value)
