@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_hash_crc.h>
 
 struct flow_cache *flow_cache_create(void)
 {
@@ -59,27 +58,29 @@ void flow_cache_flush(struct flow_cache *c)
 	free_entries(c);
 }
 
-static inline uint32_t key_hash(const struct flow_key *k)
+static void dp_match_init(struct dp_match *dm, const struct flow_key *key,
+			  const struct flow_key *mask)
 {
-	const flow_word_t *w = flow_key_words(k);
-	uint32_t a = 0, b = 0;
+	const flow_word_t *k = flow_key_words(key), *m = flow_key_words(mask);
 
-	/* Two independent CRC chains run in parallel. */
-	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i += 2) {
-		a = rte_hash_crc_8byte(w[i], a);
-		b = rte_hash_crc_8byte(w[i + 1], b);
-	}
-	return a ^ (b * 0x9e3779b1u);
+	dm->n_words = 0;
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+		if (m[i]) {
+			dm->idx[dm->n_words] = (uint8_t)i;
+			dm->w[dm->n_words].mask = m[i];
+			dm->w[dm->n_words].key = k[i] & m[i];
+			dm->n_words++;
+		}
 }
 
-static inline bool key_equal(const struct flow_key *a, const struct flow_key *b)
+static inline bool dp_match_hits(const struct dp_match *dm, const struct flow_key *key)
 {
-	const flow_word_t *x = flow_key_words(a), *y = flow_key_words(b);
-	uint64_t diff = 0;
+	const flow_word_t *k = flow_key_words(key);
 
-	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
-		diff |= x[i] ^ y[i];
-	return diff == 0;
+	for (unsigned int i = 0; i < dm->n_words; i++)
+		if ((k[dm->idx[i]] & dm->w[i].mask) != dm->w[i].key)
+			return false;
+	return true;
 }
 
 /* Does the outcome depend on in_port alone, and only output the packet
@@ -115,6 +116,7 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 	memset(&e->cr, 0, sizeof(e->cr));
 	e->cr.match.mask = wc;
 	flow_key_and(&e->cr.match.key, key, &wc);
+	dp_match_init(&e->match, key, &wc);
 	e->port_wide = port_wide(&wc, &prog);
 	e->n_ops = prog.n_ops;
 	e->n_rules = prog.n_rules;
@@ -132,14 +134,14 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 }
 
 const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct bridge *br,
-					 const struct flow_key *key, enum cache_level *level)
+					 const struct flow_key *key, uint32_t h,
+					 enum cache_level *level)
 {
-	uint32_t h = key_hash(key);
 	struct emc_slot *s = &c->emc[h & (EMC_ENTRIES - 1)];
 	const struct cls_rule *cr;
 	struct dp_entry *e;
 
-	if (s->epoch == c->epoch && s->hash == h && key_equal(&s->key, key)) {
+	if (s->epoch == c->epoch && s->hash == h && dp_match_hits(&s->entry->match, key)) {
 		*level = CACHE_EMC;
 		return s->entry;
 	}
@@ -162,6 +164,5 @@ const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct brid
 	s->hash = h;
 	s->epoch = c->epoch;
 	s->entry = e;
-	s->key = *key;
 	return e;
 }

@@ -2,8 +2,10 @@
 /*
  * The per-worker flow caches of one bridge, in front of the classifier:
  *
- *   exact-match cache (EMC): the whole packet key -> a megaflow, direct
- *       mapped by a hash of the key; one compare on a hit.
+ *   exact-match cache (EMC): a hash of the whole packet key -> a
+ *       megaflow, direct mapped, 16 bytes a slot so it stays in L2; a hit
+ *       is checked against the megaflow's own match (only the key words
+ *       its mask has), so a hash collision can never pick a wrong one.
  *   megaflow cache: a private classifier of (masked key, mask) entries,
  *       each holding the datapath program xlate made for the first packet
  *       of its kind; the mask is xlate's wildcards, so one entry serves
@@ -24,22 +26,36 @@
 
 #include <stdint.h>
 
+#include <rte_hash_crc.h>
+#include <rte_prefetch.h>
+
 #include "flow/classifier.h"
 #include "flow/flow_key.h"
 #include "switch/xlate.h"
 
-#define EMC_ENTRIES 8192
+#define EMC_ENTRIES 16384
 #define MEGAFLOW_MAX 65536
 #define MAC_CACHE_ENTRIES 1024
 
+/* A match over only the key words its mask has, for cheap checks. */
+struct dp_match {
+	uint8_t n_words;
+	uint8_t idx[FLOW_KEY_WORDS];
+	struct {
+		uint64_t mask;
+		uint64_t key;           /* masked */
+	} w[FLOW_KEY_WORDS];
+};
+
 /* A megaflow: what xlate decided for every key in its match. */
 struct dp_entry {
-	struct cls_rule cr;
-	struct dp_entry *next_alloc;   /* all entries, for flushing */
-	bool port_wide;                /* see above */
+	struct dp_match match;          /* first: all an EMC hit reads */
+	bool port_wide;                 /* see above */
 	uint8_t n_ops;
 	uint8_t n_rules;
 	uint8_t drop;
+	struct dp_entry *next_alloc;    /* all entries, for flushing */
+	struct cls_rule cr;             /* in the megaflow classifier */
 	struct rule *rules[XLATE_MAX_RULES];
 	struct action ops[];
 };
@@ -48,7 +64,6 @@ struct emc_slot {
 	uint32_t hash;
 	uint32_t epoch;                 /* valid only if == cache epoch */
 	struct dp_entry *entry;
-	struct flow_key key;
 };
 
 struct flow_cache {
@@ -79,10 +94,32 @@ struct flow_cache *flow_cache_create(void);
 void flow_cache_destroy(struct flow_cache *c);
 void flow_cache_flush(struct flow_cache *c);
 
-/* The entry for key, translating on a miss. NULL only if memory ran out
- * (the caller drops the packet). *level tells where it was found. */
+/* The EMC hash of a key. */
+static inline uint32_t flow_cache_hash(const struct flow_key *k)
+{
+	const flow_word_t *w = flow_key_words(k);
+	uint32_t a = 0, b = 0;
+
+	/* Two independent CRC chains run in parallel. */
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i += 2) {
+		a = rte_hash_crc_8byte(w[i], a);
+		b = rte_hash_crc_8byte(w[i + 1], b);
+	}
+	return a ^ (b * 0x9e3779b1u);
+}
+
+/* Start loading the EMC slot of a hash (before a burst's lookups). */
+static inline void flow_cache_prefetch(const struct flow_cache *c, uint32_t hash)
+{
+	rte_prefetch0(&c->emc[hash & (EMC_ENTRIES - 1)]);
+}
+
+/* The entry for key (hash: flow_cache_hash(key)), translating on a miss.
+ * NULL only if memory ran out (the caller drops the packet). *level tells
+ * where it was found. */
 const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct bridge *br,
-					 const struct flow_key *key, enum cache_level *level);
+					 const struct flow_key *key, uint32_t hash,
+					 enum cache_level *level);
 
 /* The port-wide entry for packets from ofport, or NULL. */
 static inline const struct dp_entry *flow_cache_port_entry(const struct flow_cache *c,

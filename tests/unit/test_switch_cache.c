@@ -247,21 +247,21 @@ static void cache_levels_upcall_then_emc_then_megaflow(void **state)
 	(void)state;
 	add("priority=10,tcp,tp_dst=80,actions=output:2");
 	add("priority=1,actions=output:3");
-	assert_non_null(flow_cache_lookup(c, &br, &a, &lv));
+	assert_non_null(flow_cache_lookup(c, &br, &a, flow_cache_hash(&a), &lv));
 	assert_int_equal(lv, CACHE_UPCALL);
-	assert_non_null(flow_cache_lookup(c, &br, &a, &lv));
+	assert_non_null(flow_cache_lookup(c, &br, &a, flow_cache_hash(&a), &lv));
 	assert_int_equal(lv, CACHE_EMC);
 	/* Same megaflow (tp_src is wild), new exact key. */
-	assert_non_null(flow_cache_lookup(c, &br, &b, &lv));
+	assert_non_null(flow_cache_lookup(c, &br, &b, flow_cache_hash(&b), &lv));
 	assert_int_equal(lv, CACHE_MEGAFLOW);
 	/* tp_dst was looked at: another megaflow. */
-	assert_non_null(flow_cache_lookup(c, &br, &other, &lv));
+	assert_non_null(flow_cache_lookup(c, &br, &other, flow_cache_hash(&other), &lv));
 	assert_int_equal(lv, CACHE_UPCALL);
 	assert_int_equal(c->n_megaflows, 2);
 	assert_null(flow_cache_port_entry(c, 1)); /* depends on tp_dst */
 	flow_cache_flush(c);
 	assert_int_equal(c->n_megaflows, 0);
-	assert_non_null(flow_cache_lookup(c, &br, &a, &lv));
+	assert_non_null(flow_cache_lookup(c, &br, &a, flow_cache_hash(&a), &lv));
 	assert_int_equal(lv, CACHE_UPCALL);
 	flow_cache_destroy(c);
 }
@@ -280,7 +280,7 @@ static void full_megaflow_cache_flushes_and_counts(void **state)
 		struct flow_key k = key_of("in_port=1,ip");
 
 		k.nw_src = rte_cpu_to_be_32(i);
-		assert_non_null(flow_cache_lookup(c, &br, &k, &lv));
+		assert_non_null(flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv));
 	}
 	assert_int_equal(c->flushes, 1);
 	assert_int_equal(c->n_megaflows, 1);
@@ -322,7 +322,7 @@ static void cached_answers_equal_fresh_translation(void **state)
 			 "tp_dst=%d,tp_src=%d,nw_tos=%d", 1 + rand() % 4, rand() % 4, rand() % 4,
 			 rand() % 4, rand() % 4, (rand() % 4) * 4);
 		k = key_of(pkt);
-		e = flow_cache_lookup(c, &br, &k, &lv);
+		e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
 		assert_non_null(e);
 		xlate(&br, &k, &prog, &wc, NULL, NULL);
 		if (e->n_ops != prog.n_ops ||
@@ -344,11 +344,11 @@ static void in_port_only_output_is_remembered_per_port_until_flushed(void **stat
 	(void)state;
 	add("in_port=1,actions=output:2");
 	add("in_port=2,actions=mod_dl_dst:02:00:00:00:00:01,output:1");
-	e = flow_cache_lookup(c, &br, &a, &lv);
+	e = flow_cache_lookup(c, &br, &a, flow_cache_hash(&a), &lv);
 	assert_true(e->port_wide);
 	assert_ptr_equal(flow_cache_port_entry(c, 1), e);
 	/* A rewrite needs the parsed packet: not port-wide. */
-	e = flow_cache_lookup(c, &br, &b, &lv);
+	e = flow_cache_lookup(c, &br, &b, flow_cache_hash(&b), &lv);
 	assert_false(e->port_wide);
 	assert_null(flow_cache_port_entry(c, 2));
 	flow_cache_flush(c);
