@@ -4,14 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
 
-struct flow_cache *flow_cache_create(void)
+struct flow_cache *flow_cache_create(unsigned int worker)
 {
 	struct flow_cache *c = calloc(1, sizeof(*c));
 
 	if (c == NULL)
 		return NULL;
 	c->epoch = 1;
+	c->worker = worker;
 	c->megaflows = cls_create(NULL, NULL);
 	if (c->megaflows == NULL) {
 		free(c);
@@ -23,10 +25,10 @@ struct flow_cache *flow_cache_create(void)
 static void free_entries(struct flow_cache *c)
 {
 	while (c->entries != NULL) {
-		struct dp_entry *e = c->entries;
+		struct dp_node *n = c->entries;
 
-		c->entries = e->next_alloc;
-		free(e);
+		c->entries = n->next_alloc;
+		free(n);
 	}
 	c->n_megaflows = 0;
 }
@@ -49,8 +51,8 @@ void flow_cache_flush(struct flow_cache *c)
 	c->flushes++;
 	if (fresh == NULL) {
 		/* Keep the old (emptied) classifier rather than none. */
-		for (struct dp_entry *e = c->entries; e != NULL; e = e->next_alloc)
-			cls_remove(c->megaflows, &e->cr);
+		for (struct dp_node *n = c->entries; n != NULL; n = n->next_alloc)
+			cls_remove(c->megaflows, &n->cr);
 	} else {
 		cls_destroy(c->megaflows);
 		c->megaflows = fresh;
@@ -58,27 +60,12 @@ void flow_cache_flush(struct flow_cache *c)
 	free_entries(c);
 }
 
-static void dp_match_init(struct dp_match *dm, const struct flow_key *key,
-			  const struct flow_key *mask)
-{
-	const flow_word_t *k = flow_key_words(key), *m = flow_key_words(mask);
-
-	dm->n_words = 0;
-	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
-		if (m[i]) {
-			dm->idx[dm->n_words] = (uint8_t)i;
-			dm->w[dm->n_words].mask = m[i];
-			dm->w[dm->n_words].key = k[i] & m[i];
-			dm->n_words++;
-		}
-}
-
-static inline bool dp_match_hits(const struct dp_match *dm, const struct flow_key *key)
+static inline bool dp_entry_hits(const struct dp_entry *e, const struct flow_key *key)
 {
 	const flow_word_t *k = flow_key_words(key);
 
-	for (unsigned int i = 0; i < dm->n_words; i++)
-		if ((k[dm->idx[i]] & dm->w[i].mask) != dm->w[i].key)
+	for (unsigned int i = 0; i < e->n_words; i++)
+		if ((k[e->idx[i]] & e->w[i].mask) != e->w[i].key)
 			return false;
 	return true;
 }
@@ -100,35 +87,66 @@ static bool port_wide(const struct flow_key *wc, const struct dp_program *prog)
 	return true;
 }
 
+/* One allocation: the node, then the entry's match words, the counters to
+ * credit and the program. */
+static struct dp_node *node_new(unsigned int n_words, unsigned int n_stats, unsigned int n_ops)
+{
+	size_t size = sizeof(struct dp_node) + n_words * sizeof(((struct dp_entry *)0)->w[0]) +
+		      n_stats * sizeof(struct rule_stats *) + n_ops * sizeof(struct action);
+	struct dp_node *n = aligned_alloc(RTE_CACHE_LINE_SIZE,
+					  RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE));
+
+	if (n == NULL)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->e.stats = (struct rule_stats **)((uint8_t *)&n->e.w[n_words]);
+	n->e.ops = (struct action *)&n->e.stats[n_stats];
+	return n;
+}
+
 static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 				const struct flow_key *key)
 {
 	struct dp_program prog;
 	struct flow_key wc;
+	const flow_word_t *k = flow_key_words(key), *m = flow_key_words(&wc);
+	unsigned int n_words = 0;
+	struct dp_node *n;
 	struct dp_entry *e;
 
 	xlate(br, key, &prog, &wc, NULL, NULL);
 	if (c->n_megaflows >= MEGAFLOW_MAX)
 		flow_cache_flush(c);
-	e = malloc(sizeof(*e) + prog.n_ops * sizeof(prog.ops[0]));
-	if (e == NULL)
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+		n_words += m[i] != 0;
+	n = node_new(n_words, prog.n_rules, prog.n_ops);
+	if (n == NULL)
 		return NULL;
-	memset(&e->cr, 0, sizeof(e->cr));
-	e->cr.match.mask = wc;
-	flow_key_and(&e->cr.match.key, key, &wc);
-	dp_match_init(&e->match, key, &wc);
+	e = &n->e;
+	n->cr.match.mask = wc;
+	flow_key_and(&n->cr.match.key, key, &wc);
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+		if (m[i]) {
+			e->idx[e->n_words] = (uint8_t)i;
+			e->w[e->n_words].mask = m[i];
+			e->w[e->n_words].key = k[i] & m[i];
+			e->n_words++;
+		}
 	e->port_wide = port_wide(&wc, &prog);
 	e->n_ops = prog.n_ops;
-	e->n_rules = prog.n_rules;
 	e->drop = prog.drop;
-	memcpy(e->rules, prog.rules, prog.n_rules * sizeof(prog.rules[0]));
+	/* A rule's counters move only with a change that empties this cache
+	 * (add-flow replacing it), so the pointers stay right while cached. */
+	e->n_stats = prog.n_rules;
+	for (unsigned int i = 0; i < prog.n_rules; i++)
+		e->stats[i] = &prog.rules[i]->stats[c->worker];
 	memcpy(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0]));
-	if (cls_insert(c->megaflows, &e->cr) != 0) {
-		free(e);
+	if (cls_insert(c->megaflows, &n->cr) != 0) {
+		free(n);
 		return NULL;
 	}
-	e->next_alloc = c->entries;
-	c->entries = e;
+	n->next_alloc = c->entries;
+	c->entries = n;
 	c->n_megaflows++;
 	return e;
 }
@@ -141,13 +159,13 @@ const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct brid
 	const struct cls_rule *cr;
 	struct dp_entry *e;
 
-	if (s->epoch == c->epoch && s->hash == h && dp_match_hits(&s->entry->match, key)) {
+	if (s->epoch == c->epoch && s->hash == h && dp_entry_hits(s->entry, key)) {
 		*level = CACHE_EMC;
 		return s->entry;
 	}
 	cr = cls_lookup(c->megaflows, key, NULL);
 	if (cr != NULL) {
-		e = container_of(cr, struct dp_entry, cr);
+		e = &container_of(cr, struct dp_node, cr)->e;
 		*level = CACHE_MEGAFLOW;
 	} else {
 		e = install(c, br, key);

@@ -37,27 +37,32 @@
 #define MEGAFLOW_MAX 65536
 #define MAC_CACHE_ENTRIES 1024
 
-/* A match over only the key words its mask has, for cheap checks. */
-struct dp_match {
-	uint8_t n_words;
-	uint8_t idx[FLOW_KEY_WORDS];
+/*
+ * A megaflow: what xlate decided for every key in its match, laid out for
+ * the fast path: one allocation, cache-line aligned, whose first bytes are
+ * all a cache hit reads — the match over only the key words its mask has,
+ * then this worker's counters of each rule to credit, then the program.
+ * The megaflow classifier's record (struct dp_node) sits before it.
+ */
+struct dp_entry {
+	uint8_t n_words;                /* of the match */
+	uint8_t n_ops;
+	uint8_t n_stats;
+	uint8_t drop;                   /* enum bridge_drop if n_ops == 0 */
+	bool port_wide;                 /* see above */
+	uint8_t idx[FLOW_KEY_WORDS];    /* key word of each match word */
+	struct rule_stats **stats;      /* [n_stats], in this allocation */
+	struct action *ops;             /* [n_ops], in this allocation */
 	struct {
 		uint64_t mask;
 		uint64_t key;           /* masked */
-	} w[FLOW_KEY_WORDS];
-};
+	} w[];                          /* [n_words] */
+} __rte_cache_aligned;
 
-/* A megaflow: what xlate decided for every key in its match. */
-struct dp_entry {
-	struct dp_match match;          /* first: all an EMC hit reads */
-	bool port_wide;                 /* see above */
-	uint8_t n_ops;
-	uint8_t n_rules;
-	uint8_t drop;
-	struct dp_entry *next_alloc;    /* all entries, for flushing */
+struct dp_node {
+	struct dp_node *next_alloc;     /* all entries, for flushing */
 	struct cls_rule cr;             /* in the megaflow classifier */
-	struct rule *rules[XLATE_MAX_RULES];
-	struct action ops[];
+	struct dp_entry e;              /* last: it grows */
 };
 
 struct emc_slot {
@@ -69,9 +74,10 @@ struct emc_slot {
 struct flow_cache {
 	uint64_t gen;                   /* bridge generation it was built for */
 	uint32_t epoch;
+	unsigned int worker;            /* whose rule counters entries credit */
 	unsigned int n_megaflows;
 	struct classifier *megaflows;
-	struct dp_entry *entries;
+	struct dp_node *entries;
 	uint64_t flushes;
 	struct {
 		uint32_t epoch;
@@ -90,7 +96,8 @@ struct flow_cache {
 
 enum cache_level { CACHE_EMC, CACHE_MEGAFLOW, CACHE_UPCALL };
 
-struct flow_cache *flow_cache_create(void);
+/* The cache of one worker (its index: which rule counters it credits). */
+struct flow_cache *flow_cache_create(unsigned int worker);
 void flow_cache_destroy(struct flow_cache *c);
 void flow_cache_flush(struct flow_cache *c);
 

@@ -27,7 +27,7 @@ static struct flow_cache *cache_of(struct bridge *br, unsigned int wi)
 	uint64_t gen = __atomic_load_n(&br->gen, __ATOMIC_ACQUIRE);
 
 	if (unlikely(c == NULL)) {
-		c = flow_cache_create();
+		c = flow_cache_create(wi);
 		if (c == NULL)
 			return NULL;
 		c->gen = gen;
@@ -43,10 +43,8 @@ static struct flow_cache *cache_of(struct bridge *br, unsigned int wi)
 
 static void credit_rules(struct burst_ctx *ctx, const struct dp_entry *e, uint32_t len)
 {
-	for (unsigned int i = 0; i < e->n_rules; i++) {
-		/* The array is swapped when add-flow replaces the rule. */
-		struct rule_stats *rs =
-			&__atomic_load_n(&e->rules[i]->stats, __ATOMIC_ACQUIRE)[ctx->wi];
+	for (unsigned int i = 0; i < e->n_stats; i++) {
+		struct rule_stats *rs = e->stats[i];
 
 		rs->packets++;
 		rs->bytes += len;
@@ -200,9 +198,8 @@ static bool burst_to_one_port(struct burst_ctx *ctx, const struct dp_entry *pw,
 {
 	if (pw->n_ops != 1 || pw->ops[0].type != ACT_OUTPUT)
 		return false;
-	for (unsigned int r = 0; r < pw->n_rules; r++) {
-		struct rule_stats *rs =
-			&__atomic_load_n(&pw->rules[r]->stats, __ATOMIC_ACQUIRE)[ctx->wi];
+	for (unsigned int r = 0; r < pw->n_stats; r++) {
+		struct rule_stats *rs = pw->stats[r];
 
 		rs->packets += n;
 		rs->bytes += bytes;

@@ -63,6 +63,7 @@ static int teardown(void **state)
 		}
 	for (unsigned int i = 0; i < n_rules; i++) {
 		free(all_rules[i]->actions);
+		free(all_rules[i]->stats);
 		free(all_rules[i]);
 	}
 	n_rules = 0;
@@ -83,6 +84,7 @@ static void add(const char *text)
 	r->cr.match = s.match;
 	r->cr.priority = s.priority;
 	r->table = s.table;
+	r->stats = calloc(1, sizeof(*r->stats)); /* one worker */
 	r->actions = malloc(sizeof(*r->actions) + s.n_actions * sizeof(s.actions[0]));
 	r->actions->n = s.n_actions;
 	memcpy(r->actions->acts, s.actions, s.n_actions * sizeof(s.actions[0]));
@@ -238,7 +240,7 @@ static void move_unwildcards_its_source(void **state)
 
 static void cache_levels_upcall_then_emc_then_megaflow(void **state)
 {
-	struct flow_cache *c = flow_cache_create();
+	struct flow_cache *c = flow_cache_create(0);
 	struct flow_key a = key_of("in_port=1,tcp,tp_dst=80,tp_src=1");
 	struct flow_key b = key_of("in_port=1,tcp,tp_dst=80,tp_src=2");
 	struct flow_key other = key_of("in_port=1,tcp,tp_dst=81,tp_src=1");
@@ -268,7 +270,7 @@ static void cache_levels_upcall_then_emc_then_megaflow(void **state)
 
 static void full_megaflow_cache_flushes_and_counts(void **state)
 {
-	struct flow_cache *c = flow_cache_create();
+	struct flow_cache *c = flow_cache_create(0);
 	enum cache_level lv;
 
 	(void)state;
@@ -296,7 +298,7 @@ static void cached_answers_equal_fresh_translation(void **state)
 	static const char *const fields[] = { ",nw_src=10.0.0.%u", ",nw_dst=10.0.0.%u",
 					      ",tp_dst=%u", ",tp_src=%u", ",nw_tos=%u" };
 	static const unsigned int scale[] = { 1, 1, 1, 1, 4 };  /* nw_tos: DSCP bits */
-	struct flow_cache *c = flow_cache_create();
+	struct flow_cache *c = flow_cache_create(0);
 	unsigned int seed = 12345;
 	char rule[256], pkt[256];
 
@@ -335,7 +337,7 @@ static void cached_answers_equal_fresh_translation(void **state)
 
 static void in_port_only_output_is_remembered_per_port_until_flushed(void **state)
 {
-	struct flow_cache *c = flow_cache_create();
+	struct flow_cache *c = flow_cache_create(0);
 	struct flow_key a = key_of("in_port=1,tcp,tp_dst=80");
 	struct flow_key b = key_of("in_port=2,tcp,tp_dst=80");
 	const struct dp_entry *e;
