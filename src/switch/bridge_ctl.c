@@ -232,23 +232,37 @@ static int cmd_flow_add(json_t *args, json_t **result, char *err, size_t errlen)
 	return rc;
 }
 
+/* The arguments of mod-flows and del-flows: the bridge, the flow text under
+ * `key` parsed in `mode`, and "strict". */
+static int selection_args(json_t *args, const char *const *allowed, const char *key,
+			  enum flow_parse_mode mode, struct bridge **br, struct flow_spec *spec,
+			  bool *strict, char *err, size_t errlen)
+{
+	const char *text;
+	int rc = bridge_from_args(args, allowed, br, err, errlen);
+
+	if (rc)
+		return rc;
+	if (args_get_str(args, key, mode == FLOW_PARSE_DELETE ? "" : NULL, &text, err, errlen) ||
+	    args_get_bool(args, "strict", false, strict, err, errlen) ||
+	    parse_spec(*br, text, mode, -1, spec, err, errlen))
+		return -EINVAL;
+	return 0;
+}
+
 static int cmd_flow_mod(json_t *args, json_t **result, char *err, size_t errlen)
 {
 	static const char *const allowed[] = { "bridge", "flow", "strict", NULL };
 	struct flow_spec spec;
-	const char *text;
 	struct bridge *br;
 	unsigned int n = 0;
 	bool strict;
 	int rc;
 
-	rc = bridge_from_args(args, allowed, &br, err, errlen);
+	rc = selection_args(args, allowed, "flow", FLOW_PARSE_MODIFY, &br, &spec, &strict,
+			    err, errlen);
 	if (rc)
 		return rc;
-	if (args_get_str(args, "flow", NULL, &text, err, errlen) ||
-	    args_get_bool(args, "strict", false, &strict, err, errlen) ||
-	    parse_spec(br, text, FLOW_PARSE_MODIFY, -1, &spec, err, errlen))
-		return -EINVAL;
 	rc = bridge_flows_modify(br, &spec, strict, &n, err, errlen);
 	bridge_sync();
 	if (rc == 0)
@@ -260,19 +274,15 @@ static int cmd_flow_del(json_t *args, json_t **result, char *err, size_t errlen)
 {
 	static const char *const allowed[] = { "bridge", "match", "strict", NULL };
 	struct flow_spec spec;
-	const char *text;
 	struct bridge *br;
 	unsigned int n = 0;
 	bool strict;
 	int rc;
 
-	rc = bridge_from_args(args, allowed, &br, err, errlen);
+	rc = selection_args(args, allowed, "match", FLOW_PARSE_DELETE, &br, &spec, &strict,
+			    err, errlen);
 	if (rc)
 		return rc;
-	if (args_get_str(args, "match", "", &text, err, errlen) ||
-	    args_get_bool(args, "strict", false, &strict, err, errlen) ||
-	    parse_spec(br, text, FLOW_PARSE_DELETE, -1, &spec, err, errlen))
-		return -EINVAL;
 	rc = bridge_flows_delete(br, &spec, strict, &n);
 	bridge_sync();
 	if (rc) {
