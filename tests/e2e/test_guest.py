@@ -3,6 +3,23 @@
 
     guest eth0 10.79.1.2 ─vm1 (vhost, queues=2)─ relay r1 ─nic1 (af_packet)─veth─ xgw1 10.79.1.1
     guest eth1 10.79.2.2 ─vm2 (vhost, offloads=on)─ relay r2 ─nic2 (af_packet)─veth─ xgw2 10.79.2.1
+    guest eth2 10.79.3.2 ─vm3 (MTU 9000)─ relay r3 ─nic3 (net_pcap)─veth MTU 9000─ xgw3 10.79.3.1
+    guest eth3 10.79.4.2 ─vm4 (MTU 1968)─ relay r4 ─nic4 (af_packet)─veth MTU 1968─ xgw4 10.79.4.1
+
+The MTU links: QEMU offers the guest VIRTIO_NET_F_MTU (host_mtu=), so the
+guest's eth comes up at that MTU and QEMU tells xviod (port show: "mtu");
+the wire namespace's veth has the same MTU. Why two: DPDK 22.11's
+net_af_packet cannot carry jumbo frames. It receives into a TPACKET_V2 ring
+of 2048-byte frames, where the packet starts 66 bytes in, so it receives
+frames of at most 1982 bytes (MTU 1968) -- a longer frame is truncated, and
+the truncated frame is relayed as if whole (the guest drops it); it sends
+at most 2016 bytes (longer ones are dropped, counted in the port's
+tx_errors); its ethdev MTU cannot be raised (`mtu=` above 1500 is refused:
+max frame 1518), and it cannot use larger ring frames because xviod's
+mbufs hold 2048 bytes of data. net_pcap on a live interface (`iface=`)
+receives long frames into chained mbufs and sends chained mbufs whole, so
+it carries MTU 9000 (it has no MTU setting at all: `mtu=` is refused with
+"Operation not supported", and none is needed).
 
 One guest is booted for the whole module (a TCG boot takes 5-10 s here); each
 test leaves it as it found it. Waits only guard against hangs: no test passes
@@ -20,6 +37,10 @@ from guest import QEMU, Guest, Nic
 from harness import Netns, Xviod, wait_for
 
 PORTS = iter(range(5001, 6000))  # a fresh TCP port for every transfer
+
+# The largest MTU DPDK 22.11's net_af_packet carries with its default ring
+# frames of 2048 bytes: frames of 1982 bytes on receive (see above).
+AF_PACKET_MAX_MTU = 1968
 
 # Receives one TCP connection; prints its byte count, sha256 and the seconds
 # from accept to EOF.
@@ -64,6 +85,10 @@ class Bed:
     LINKS = {
         "plain": (["queues=2"], "10.79.1.2/24", "10.79.1.1/24"),
         "offloads": (["offloads=on"], "10.79.2.2/24", "10.79.2.1/24"),
+        # An optional 4th element: the NIC's PMD and the MTU of the link.
+        "jumbo": ([], "10.79.3.2/24", "10.79.3.1/24", {"pmd": "net_pcap", "mtu": 9000}),
+        "af_packet_max": ([], "10.79.4.2/24", "10.79.4.1/24",
+                          {"pmd": "net_af_packet", "mtu": AF_PACKET_MAX_MTU}),
     }
 
     def __init__(self, workdir, links=None):
@@ -73,6 +98,7 @@ class Bed:
         self.guest = None
         self.wire = {}
         self.ip = {}
+        self.mtu = {}
 
     def start(self):
         if shutil.which(QEMU) is None:
@@ -80,16 +106,19 @@ class Bed:
         try:
             self.xviod = Xviod(self.dir).start()
             nics = []
-            for i, (name, (opts, gaddr, waddr)) in enumerate(self.links.items(), start=1):
-                wire = self.wire[name] = Netns(f"xgw{i}", waddr)
+            for i, (name, link) in enumerate(self.links.items(), start=1):
+                opts, gaddr, waddr = link[:3]
+                extra = link[3] if len(link) > 3 else {}
+                mtu = self.mtu[name] = extra.get("mtu")
+                wire = self.wire[name] = Netns(f"xgw{i}", waddr, mtu=mtu or 1500)
                 self.ip[name] = gaddr.split("/")[0]
                 self.xviod.ctl("port", "add", f"vm{i}", "vhost", f"vm{i}.sock", *opts)
-                self.xviod.ctl("port", "add", f"nic{i}", "eth",
-                               f"net_af_packet{i},iface={wire.outer}")
+                pmd = extra.get("pmd", "net_af_packet")
+                self.xviod.ctl("port", "add", f"nic{i}", "eth", f"{pmd}{i},iface={wire.outer}")
                 self.xviod.ctl("relay", "add", f"r{i}", f"vm{i}", f"nic{i}")
                 queues = int(next((o.split("=")[1] for o in opts
                                    if o.startswith("queues=")), 1))
-                nics.append(Nic(self.dir / f"vm{i}.sock", gaddr, queues=queues))
+                nics.append(Nic(self.dir / f"vm{i}.sock", gaddr, queues=queues, host_mtu=mtu))
             self.guest = Guest(self.dir, nics).start()
             for i, _ in enumerate(self.links, start=1):
                 wait_for(lambda: self.xviod.port(f"vm{i}")["state"] == "connected",
@@ -115,6 +144,9 @@ class Bed:
 
     def relay(self, link):
         return f"r{self.index(link)}"
+
+    def vhost(self, link):
+        return f"vm{self.index(link)}"
 
     # -- traffic -----------------------------------------------------------
 
@@ -257,3 +289,88 @@ def test_guest_turns_on_a_second_queue_pair(bed):
     wait_for(lambda: x.port("vm1")["rxq_enabled"] == 1, "vm1 back to one pair", timeout=60)
     r = wire.exec(f"ping -c 5 -i 0.05 -W 5 {bed.ip['plain']}", check=False)
     assert " 0% packet loss" in r.stdout, r.stdout + r.stderr
+
+
+# -- large MTU end to end ------------------------------------------------------
+
+MTU_LINKS = ["jumbo", "af_packet_max"]
+
+
+def snmp_ip(run):
+    """IP fragmentation/reassembly counters from /proc/net/snmp via run()."""
+    lines = [line.split() for line in run("cat /proc/net/snmp").splitlines()
+             if line.startswith("Ip:")]
+    return {k: int(v) for k, v in zip(lines[0][1:], lines[1][1:])
+            if k in ("FragCreates", "FragOKs", "ReasmReqds", "ReasmOKs")}
+
+
+def relay_totals(bed, link):
+    return {d["direction"]: (d["packets"], d["bytes"], sum(d["drops"].values()))
+            for d in bed.xviod.relay(bed.relay(link))["directions"]}
+
+
+@pytest.mark.parametrize("link", MTU_LINKS)
+def test_guest_mtu_is_negotiated(bed, link, record_property):
+    """The guest's interface comes up at the link's MTU, and the vhost port
+    shows the MTU QEMU set."""
+    mtu, port = bed.mtu[link], bed.xviod.port(bed.vhost(link))
+    record_property("vhost_port_mtu", port.get("mtu"))
+    print(f"\n{link}: port {bed.vhost(link)} mtu {port.get('mtu')}, "
+          f"features {port['feature_names']}")
+    assert "mtu" in port["feature_names"], port
+    assert port["mtu"] == mtu, port
+    assert int(bed.guest.check(f"cat /sys/class/net/{bed.eth(link)}/mtu")) == mtu
+
+
+@pytest.mark.parametrize("link", MTU_LINKS)
+def test_largest_frames_cross_whole_both_ways(bed, link, record_property):
+    """Pings with the largest payload the MTU allows, from the wire host with
+    DF set (`ping -M do`) and from the guest (busybox ping, no -M; its MTU
+    is large enough not to fragment): answered, and nobody fragmented or
+    reassembled anything -- the relay moved whole frames of MTU + 14 bytes."""
+    g, wire, mtu = bed.guest, bed.wire[link], bed.mtu[link]
+    size, n = mtu - 28, 5
+    wait_for(lambda: wire.exec(f"ping -c 1 -W 2 {bed.ip[link]}", check=False).returncode == 0,
+             "a first ping (ARP)", timeout=60, interval=0.5)
+    g_ip0, w_ip0 = snmp_ip(g.check), snmp_ip(lambda c: wire.exec(c).stdout)
+    before = relay_totals(bed, link)
+    r = wire.exec(f"ping -M do -c {n} -i 0.1 -W 5 -s {size} {bed.ip[link]}", check=False)
+    assert f"{n} received" in r.stdout, r.stdout + r.stderr
+    out = g.check(f"ping -c {n} -i 0.1 -W 5 -s {size} {wire.ip}")
+    assert f"{n} packets received" in out, out
+    after = relay_totals(bed, link)
+    g_ip1, w_ip1 = snmp_ip(g.check), snmp_ip(lambda c: wire.exec(c).stdout)
+    assert g_ip1 == g_ip0, ("the guest fragmented or reassembled", g_ip0, g_ip1)
+    assert w_ip1 == w_ip0, ("the wire host fragmented or reassembled", w_ip0, w_ip1)
+    frame = mtu + 14
+    for d in ("vm-to-nic", "nic-to-vm"):
+        pkts, byts = after[d][0] - before[d][0], after[d][1] - before[d][1]
+        record_property(d, (pkts, byts))
+        print(f"\n{link} {d}: {pkts} frames, {byts} bytes (frame {frame})")
+        # 2n echo frames of `frame` bytes each way, plus at most a few ARPs.
+        assert 2 * n <= pkts <= 2 * n + 4, (d, pkts)
+        assert byts >= 2 * n * frame, (d, byts)
+        assert after[d][2] == before[d][2], ("drops", d)
+
+
+@pytest.mark.parametrize("link", MTU_LINKS)
+@pytest.mark.parametrize("direction", ["guest-to-wire", "wire-to-guest"])
+def test_tcp_at_large_mtu_arrives_intact(bed, link, direction, record_property):
+    """8 MB over TCP at the link's MTU, each way: intact, and carried in
+    frames larger than 1514 bytes (the MSS follows the MTU)."""
+    before = relay_totals(bed, link)
+    send = bed.guest_to_wire if direction == "guest-to-wire" else bed.wire_to_guest
+    n, sent, received, secs = send(link, 8)
+    assert n == 8 << 20
+    assert received == sent
+    after = relay_totals(bed, link)
+    data = "vm-to-nic" if direction == "guest-to-wire" else "nic-to-vm"
+    pkts, byts = after[data][0] - before[data][0], after[data][1] - before[data][1]
+    avg = byts / pkts
+    record_property("mbit_per_s", round(n * 8 / secs / 1e6, 1))
+    record_property("avg_data_frame_bytes", round(avg))
+    print(f"\n{link} {direction}: {n * 8 / secs / 1e6:.1f} Mbit/s; {pkts} data frames, "
+          f"{avg:.0f} bytes on average")
+    assert avg > 1514, f"TCP did not use the large MTU: {avg:.0f} bytes per frame"
+    for d in after:
+        assert after[d][2] == before[d][2], ("drops", d, before, after)
