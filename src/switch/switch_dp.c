@@ -41,13 +41,15 @@ static struct flow_cache *cache_of(struct bridge *br, unsigned int wi)
 
 /* ---- one packet --------------------------------------------------------- */
 
-static void credit_rules(struct burst_ctx *ctx, const struct dp_entry *e, uint32_t len)
+/* Count n packets of `bytes` for every rule the entry went through. */
+static void credit_rules(struct burst_ctx *ctx, const struct dp_entry *e, uint32_t n,
+			 uint64_t bytes)
 {
 	for (unsigned int i = 0; i < e->n_stats; i++) {
 		struct rule_stats *rs = e->stats[i];
 
-		rs->packets++;
-		rs->bytes += len;
+		rs->packets += n;
+		rs->bytes += bytes;
 		rs->used_tsc = ctx->now_tsc;
 	}
 }
@@ -145,8 +147,6 @@ static void process_port_wide(struct burst_ctx *ctx, const struct dp_entry *e,
 		l.l2_5 = 12;
 	key.in_port = rte_cpu_to_be_16(ctx->in->ofport);
 	key.nw_proto = 0;
-	ctx->st->port_hits++;
-	credit_rules(ctx, e, rte_pktmbuf_pkt_len(m));
 	run_program(ctx, e, m, &l, &key);
 }
 
@@ -186,7 +186,7 @@ static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
 			ctx->st->megaflow_hits++;
 		else
 			ctx->st->upcalls++;
-		credit_rules(ctx, e, rte_pktmbuf_pkt_len(pkts[i]));
+		credit_rules(ctx, e, 1, rte_pktmbuf_pkt_len(pkts[i]));
 		run_program(ctx, e, pkts[i], &layers[i], &keys[i]);
 	}
 }
@@ -194,18 +194,10 @@ static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
 /* The whole burst follows one port-wide program that only outputs to one
  * port (the in_port -> output rule): one batch, no per-packet work. */
 static bool burst_to_one_port(struct burst_ctx *ctx, const struct dp_entry *pw,
-			      struct rte_mbuf **pkts, uint16_t n, uint64_t bytes)
+			      struct rte_mbuf **pkts, uint16_t n)
 {
 	if (pw->n_ops != 1 || pw->ops[0].type != ACT_OUTPUT)
 		return false;
-	for (unsigned int r = 0; r < pw->n_stats; r++) {
-		struct rule_stats *rs = pw->stats[r];
-
-		rs->packets += n;
-		rs->bytes += bytes;
-		rs->used_tsc = ctx->now_tsc;
-	}
-	ctx->st->port_hits += n;
 	for (uint16_t i = 0; i < n; i++)
 		out_enqueue(ctx, pw->ops[0].output.port, pkts[i]);
 	return true;
@@ -260,6 +252,7 @@ static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 	ctx.now_s = mac_now_s();
 	ctx.st = &bp->stats[ctx.wi];
 	ctx.n_out = 0;
+	ctx.last_src = ctx.last_dst = ~0ull;
 	cache = cache_of(ctx.br, ctx.wi);
 	ctx.cache = cache;
 	for (uint16_t i = 0; i < n; i++)
@@ -270,9 +263,13 @@ static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 		rte_pktmbuf_free_bulk(pkts, n);
 	} else if (pw == NULL) {
 		process_burst(&ctx, cache, pkts, n);
-	} else if (!burst_to_one_port(&ctx, pw, pkts, n, bytes)) {
-		for (uint16_t i = 0; i < n; i++)
-			process_port_wide(&ctx, pw, pkts[i]);
+	} else {
+		/* One program for the whole burst: count it once. */
+		credit_rules(&ctx, pw, n, bytes);
+		ctx.st->port_hits += n;
+		if (!burst_to_one_port(&ctx, pw, pkts, n))
+			for (uint16_t i = 0; i < n; i++)
+				process_port_wide(&ctx, pw, pkts[i]);
 	}
 	out_flush_all(&ctx);
 	ctx.st->rx_packets += n;

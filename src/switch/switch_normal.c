@@ -85,6 +85,9 @@ static void learn(struct burst_ctx *ctx, const struct rte_ether_addr *mac, uint1
 	uint64_t key = mac_key(mac, vlan);
 	struct mac_cache_slot *s;
 
+	if (key == ctx->last_src)
+		return; /* a burst comes in on one port: learnt already */
+	ctx->last_src = key;
 	if (ctx->cache == NULL) {
 		mac_learn(ctx->br->macs, mac, vlan, in_ofport, ctx->now_s);
 		return;
@@ -96,6 +99,13 @@ static void learn(struct burst_ctx *ctx, const struct rte_ether_addr *mac, uint1
 	mac_slot_set(ctx, s, key, in_ofport);
 }
 
+static inline uint16_t remember_dst(struct burst_ctx *ctx, uint64_t key, uint16_t ofport)
+{
+	ctx->last_dst = key;
+	ctx->last_dst_port = ofport;
+	return ofport;
+}
+
 /* Where mac is, or 0; from the worker's cache when it is fresh. */
 static uint16_t lookup(struct burst_ctx *ctx, const struct rte_ether_addr *mac, uint16_t vlan)
 {
@@ -103,15 +113,19 @@ static uint16_t lookup(struct burst_ctx *ctx, const struct rte_ether_addr *mac, 
 	struct mac_cache_slot *s;
 	uint16_t ofport;
 
-	if (ctx->cache == NULL)
-		return mac_lookup(ctx->br->macs, mac, vlan);
-	s = mac_slot(ctx, key);
-	if (mac_slot_fresh(ctx, s, key))
-		return s->ofport;
-	ofport = mac_lookup(ctx->br->macs, mac, vlan);
-	if (ofport != 0)
-		mac_slot_set(ctx, s, key, ofport);
-	return ofport;
+	if (key == ctx->last_dst)
+		return ctx->last_dst_port;
+	if (ctx->cache == NULL) {
+		ofport = mac_lookup(ctx->br->macs, mac, vlan);
+	} else {
+		s = mac_slot(ctx, key);
+		if (mac_slot_fresh(ctx, s, key))
+			return remember_dst(ctx, key, s->ofport);
+		ofport = mac_lookup(ctx->br->macs, mac, vlan);
+		if (ofport != 0)
+			mac_slot_set(ctx, s, key, ofport);
+	}
+	return remember_dst(ctx, key, ofport);
 }
 
 static bool is_unicast(const struct rte_ether_addr *a)

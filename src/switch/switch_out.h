@@ -33,6 +33,10 @@ struct burst_ctx {
 	uint64_t now_tsc;
 	struct bport_stats *st;     /* the input port's counters (ours) */
 	struct flow_cache *cache;   /* ours, for this bridge; NULL if none */
+	/* normal: the last source learnt and destination looked up in this
+	 * burst (a burst is mostly one conversation). key ~0: none. */
+	uint64_t last_src, last_dst;
+	uint16_t last_dst_port;
 	unsigned int n_out;
 	struct out_batch out[OUT_BATCHES];
 };
