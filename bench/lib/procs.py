@@ -148,11 +148,11 @@ class Testpmd:
 
     PROMPT = b"testpmd> "
 
-    def __init__(self, workdir, name, vdevs, lcores, mbufs, extra=()):
+    def __init__(self, workdir, name, vdevs, lcores, mbufs, extra=(), mem=1024):
         self.name = name
         self.log = open(Path(workdir) / f"testpmd-{name}.log", "wb")
         args = ["stdbuf", "-oL", TESTPMD, "--lcores", lcores, "--no-pci", "--in-memory",
-                "--single-file-segments", "-m", "1024", "--file-prefix", name,
+                "--single-file-segments", "-m", str(mem), "--file-prefix", name,
                 "--log-level=lib.vhost.config:warning"]
         for v in vdevs:
             args += ["--vdev", v]
