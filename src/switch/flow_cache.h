@@ -34,7 +34,9 @@
 #include "switch/xlate.h"
 
 #define EMC_ENTRIES 16384
-#define MEGAFLOW_MAX 65536
+/* 256k: 100k exact rules (one megaflow each) fit; ~100 MB at most per
+ * worker and bridge, allocated as flows appear. */
+#define MEGAFLOW_MAX 262144
 #define MAC_CACHE_ENTRIES 1024
 
 /*
