@@ -13,7 +13,6 @@ in the window, Mpps, and its busy cycles per packet.
 """
 import json
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -66,8 +65,9 @@ class XvioSwitch:
             raise RuntimeError(f"xviod exited {self.proc.returncode}: "
                                + Path(self.log.name).read_text()[-300:])
         self.ctl("bridge", "add", "br0")
-        # One add-flows request must stay under the control socket's 1 MiB
-        # line limit (CTL_MAX_LINE): send the rules 10k at a time.
+        # One add-flows request is one control-socket line; builds before
+        # 2026-11-26 capped it at 1 MiB (CTL_MAX_LINE, ~25k rules) and
+        # dropped the connection beyond. Send the rules 10k at a time.
         lines = flow_lines(s)
         for i in range(0, len(lines), 10_000):
             chunk = self.dir / f"flows-{i}.txt"

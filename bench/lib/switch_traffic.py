@@ -121,6 +121,12 @@ def pcap_files(s, cache_dir, size=64):
 
 # ---- the generator ---------------------------------------------------------
 
+def generator_mem_mb(s):
+    """Hugepage memory of the generator: every replayed packet sits in an
+    mbuf of ~640 B (256 B data room, header, mempool overhead)."""
+    return 1024 if s.traffic == "loop" else 1024 + (s.flows + 16384) * 640 // (1 << 20)
+
+
 def _port_stats(out):
     """{port: {rx, tx, tx_dropped, ...}} from `show fwd stats all`."""
     stats = {}
@@ -159,7 +165,7 @@ class Generator:
             # in 128 B of data room after the 128 B headroom) keep 1M in ~0.5 GB.
             n = s.flows + 16384
             extra = ["--forward-mode=io", "--mbuf-size=256", "--max-pkt-len=96"]
-            mbufs, mem = n, 1024 + n * 640 // (1 << 20)
+            mbufs, mem = n, generator_mem_mb(s)
         self.t = Testpmd(workdir, f"{tag}-gen", vdevs, f"0@{GEN_CPU},1@{GEN_CPU}",
                          mbufs, extra, mem=mem)
         self.pid = self.t.proc.pid
