@@ -172,7 +172,14 @@ static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 		return 1; /* it is where it came from: nothing to do */
 	if (dst != 0 && dst <= BRIDGE_MAX_PORTS && ctx->br->ports[dst] != NULL &&
 	    vlan_allowed(ctx->br->ports[dst], (uint16_t)vlan)) {
-		normal_egress(ctx, ctx->br->ports[dst], (uint16_t)vlan, m, l, give);
+		struct bridge_port *to = ctx->br->ports[dst];
+		bool tagged = l->l2_5 != PKT_NO_LAYER;
+
+		if (tagged == (to->tag == 0 && vlan != 0) && rte_pktmbuf_data_len(m) >= 16) {
+			memcpy(ctx->last_hdr, eth, sizeof(ctx->last_hdr));
+			ctx->last_to = dst;
+		}
+		normal_egress(ctx, to, (uint16_t)vlan, m, l, give);
 		*taken = give;
 		return 1;
 	}

@@ -37,6 +37,11 @@ struct burst_ctx {
 	 * burst (a burst is mostly one conversation). key ~0: none. */
 	uint64_t last_src, last_dst;
 	uint16_t last_dst_port;
+	/* normal's last unicast decision that sent the frame on unchanged:
+	 * a frame with the same first 16 bytes (addresses, tag or type) from
+	 * the same port goes the same way. last_to == 0: none. */
+	uint64_t last_hdr[2];
+	uint16_t last_to;
 	unsigned int n_out;
 	struct out_batch out[OUT_BATCHES];
 };
