@@ -44,7 +44,8 @@ class Xviod:
 
     instances = 0
 
-    def __init__(self, workdir, name="xviod", workers="1", extra=(), config=None):
+    def __init__(self, workdir, name="xviod", workers="1", extra=(), config=None,
+                 binary=XVIOD):
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.name = name
@@ -57,6 +58,7 @@ class Xviod:
         self.workers = workers
         self.extra = list(extra)
         self.config = config
+        self.binary = binary  # an installed copy instead of build/xviod
         self.proc = None
 
     def start(self, attempts=3):
@@ -73,7 +75,7 @@ class Xviod:
         return self
 
     def _start(self):
-        args = [str(XVIOD), "--no-huge", "-m", "512", "--mbufs", "16384",
+        args = [str(self.binary), "--no-huge", "-m", "512", "--mbufs", "16384",
                 "-w", self.workers, "-c", str(self.sock), "-s", str(self.dir),
                 "--file-prefix", self.prefix] + self.extra
         if self.config:

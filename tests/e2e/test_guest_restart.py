@@ -23,7 +23,6 @@ xviod running with r1 in place).
 """
 import os
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -40,30 +39,6 @@ PORTS = iter(range(6101, 6200))
 # guest's TX watchdog fires (tx_timeouts) and TCP's backed-off retransmission
 # timer stretches the resumption; XVIO_UNPLUG_SECONDS explores that.
 UNPLUG_SECONDS = float(os.environ.get("XVIO_UNPLUG_SECONDS", "2.0"))
-
-
-class XviodAt(Xviod):
-    """An xviod run from a given executable (an installed copy), not build/."""
-
-    def __init__(self, workdir, binary, **kw):
-        super().__init__(workdir, **kw)
-        self.binary = Path(binary)
-
-    def _start(self):
-        # harness.Xviod._start with self.binary in place of build/xviod.
-        args = [str(self.binary), "--no-huge", "-m", "512", "--mbufs", "16384",
-                "-w", self.workers, "-c", str(self.sock), "-s", str(self.dir),
-                "--file-prefix", self.prefix] + self.extra
-        if self.config:
-            args += ["-f", str(self.config)]
-        self.logf = open(self.log, "a")
-        self.proc = subprocess.Popen(args, stdout=self.logf, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.sock.exists() or self.proc.poll() is not None,
-                 "xviod control socket")
-        if self.proc.poll() is not None:
-            self.logf.close()
-            raise AssertionError(f"xviod exited {self.proc.returncode}:\n{self.log.read_text()}")
-        return self
 
 
 class Bed:
@@ -106,7 +81,7 @@ class Bed:
         return self
 
     def new_xviod(self):
-        return XviodAt(self.dir, self.bin, config=self.config)
+        return Xviod(self.dir, config=self.config, binary=self.bin)
 
     def stop(self):
         if self.guest is not None:

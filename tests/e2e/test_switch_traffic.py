@@ -8,30 +8,13 @@ Linux stacks behind every port.
 """
 import hashlib
 import os
-import textwrap
 
 import pytest
 
 from harness import Netns, Testpmd, wait_for
 
-SERVER = textwrap.dedent("""
-    import hashlib, socket
-    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", 5002)); s.listen(1); print("ready", flush=True)
-    c, _ = s.accept(); h = hashlib.sha256(); n = 0
-    while True:
-        b = c.recv(65536)
-        if not b: break
-        h.update(b); n += len(b)
-    print(n, h.hexdigest(), flush=True)
-""")
-
-CLIENT = textwrap.dedent("""
-    import socket, sys
-    data = open(sys.argv[2], "rb").read()
-    c = socket.create_connection((sys.argv[1], 5002), timeout=60)
-    c.sendall(data); c.close()
-""")
+# The relay tests' TCP sink and source (one connection, sha256 of the data).
+from test_relay_traffic import CLIENT, SERVER  # noqa: E402
 
 
 @pytest.fixture
