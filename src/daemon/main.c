@@ -176,15 +176,17 @@ static int write_pidfile(const char *path)
 
 static int signal_fd_open(void)
 {
-	sigset_t set;
+	sigset_t set, rx;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
-	/* Blocked before the EAL starts threads, so they inherit the mask
-	 * and every signal lands here. */
-	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+	/* Blocked before the EAL starts threads, so they inherit the mask:
+	 * shutdown signals land here, PMD arrival signals on a worker. */
+	worker_rx_signals(&rx);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0 ||
+	    pthread_sigmask(SIG_BLOCK, &rx, NULL) != 0)
 		return -errno;
 	signal(SIGPIPE, SIG_IGN);
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -162,7 +162,7 @@ json_t *relay_ctl_cores_json(void)
 
 		for (unsigned int k = 0; k < w->plan->n; k++)
 			json_array_append_new(jobs, json_string(w->plan->jobs[k]->name));
-		obj = json_pack("{s:i, s:i, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:o}",
+		obj = json_pack("{s:i, s:i, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 				"cpu", (int)w->cpu, "lcore", (int)w->lcore_id,
 				"mode", w->busy_poll ? "busy-poll" : "adaptive",
 				"busy_percent", worker_sample[i].busy_percent,
@@ -171,6 +171,7 @@ json_t *relay_ctl_cores_json(void)
 				"busy_cycles", (json_int_t)s->busy_cycles,
 				"idle_cycles", (json_int_t)s->idle_cycles,
 				"sleeps", (json_int_t)s->sleeps,
+				"late_wakeups", (json_int_t)s->late_wakeups,
 				"jobs", jobs);
 		json_object_set_new(obj, "cycles_per_packet",
 			json_real(s->packets ? (double)s->busy_cycles / (double)s->packets : 0.0));

@@ -2,6 +2,8 @@
 #include "worker/worker.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -25,6 +27,10 @@
  * as a safety net. */
 #define IDLE_SPIN_LOOPS 4096
 #define IDLE_MAX_SLEEP_MS 10
+/* After a signal whose packets are not readable yet (net_tap counts
+ * arrivals in a signal handler that may run a little later), keep looking
+ * this long before sleeping again: the signal will not come twice. */
+#define IDLE_RECHECK_US 100
 
 RTE_DEFINE_PER_LCORE(unsigned int, worker_index);
 
@@ -152,8 +158,10 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 {
 	struct idle_set *set = w->idle;
 	struct rte_epoll_event events[16];
+	uint64_t recheck_cycles = rte_get_tsc_hz() / 1000000 * IDLE_RECHECK_US;
+	uint64_t recheck_until = 0;
 	unsigned int spurious = 0;
-	bool timer = false;
+	bool timer = false, timed_out = false;
 	int timeout, n;
 
 	if (any_held(plan))
@@ -175,29 +183,71 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 		 * (re)armed signalled nothing, so this poll must catch it. */
 		for (unsigned int i = 0; i < plan->n; i++)
 			port_idle_rearm(plan->jobs[i]);
+		/* The guest adds a packet, then reads whether to kick; we ask
+		 * for kicks, then read whether it added one. Without a full
+		 * fence our store may pass our load, and both sides miss. */
+		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 		for (unsigned int i = 0; i < plan->n; i++)
 			moved += plan->jobs[i]->ops->poll(plan->jobs[i], now);
 		if (moved) {
+			/* Every source could signal, yet the timer found these. */
+			if (timed_out && !timer)
+				w->stats.late_wakeups++;
 			w->stats.packets += moved;
 			w->stats.busy_cycles += rte_rdtsc() - now;
 			break;
 		}
 		if (any_held(plan))
 			break;
+		if (now < recheck_until) {
+			rte_pause();
+			continue;
+		}
 		w->stats.sleeps++;
 		n = rte_epoll_wait(set->epfd, events, RTE_DIM(events), timeout);
+		/* A signal that raced the timeout is still queued: collect it,
+		 * so that what the timer finds is counted late only if no
+		 * signal came for it. */
+		if (n == 0)
+			n = rte_epoll_wait(set->epfd, events, RTE_DIM(events), 0);
+		timed_out = n == 0;
 		if (n < 0 || kicked(events, n, w->wake_fd))
 			break;
 		/* A timeout or a signal: the next round looks. The epoll set
 		 * is kept (a new one would report still-readable fds again). */
-		if (n > 0 && ++spurious == IDLE_SPURIOUS_MAX) {
-			distrust_nic_interrupts(plan, set);
-			timeout = RELAY_IDLE_POLL_US / 1000;
+		if (n > 0) {
+			recheck_until = rte_rdtsc() + recheck_cycles;
+			if (++spurious == IDLE_SPURIOUS_MAX) {
+				distrust_nic_interrupts(plan, set);
+				timeout = RELAY_IDLE_POLL_US / 1000;
+				timer = true;
+			}
 		}
 	}
 	for (unsigned int i = 0; i < plan->n; i++)
 		port_idle_disarm(plan->jobs[i], set);
 	close(set->epfd);
+}
+
+/* Some PMDs signal arrivals with a real-time signal (net_tap counts them
+ * in its handler and reads nothing until it ran). The daemon blocks these
+ * signals in every other thread, so they land on a worker, which runs the
+ * handler on its way out of epoll_wait, before it polls. Left to the
+ * control thread, the handler waits until that thread gets a CPU. */
+static void worker_take_rx_signals(void)
+{
+	sigset_t set;
+
+	worker_rx_signals(&set);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+void worker_rx_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	/* glibc keeps SIGRTMIN and below for itself; PMDs take the rest. */
+	for (int sig = SIGRTMIN + 1; sig <= SIGRTMAX; sig++)
+		sigaddset(set, sig);
 }
 
 static int worker_main(void *arg)
@@ -208,6 +258,7 @@ static int worker_main(void *arg)
 
 	/* The default 50 us timer slack would stretch our idle timeouts. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	worker_take_rx_signals();
 	RTE_PER_LCORE(worker_index) = w->index;
 	rte_rcu_qsbr_thread_register(qsbr, w->index);
 	rte_rcu_qsbr_thread_online(qsbr, w->index);

@@ -28,6 +28,7 @@
 #ifndef XVIO_WORKER_H
 #define XVIO_WORKER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -97,6 +98,7 @@ struct worker_stats {
 	uint64_t idle_cycles;   /* loops that moved nothing, and sleeping */
 	uint64_t packets;
 	uint64_t sleeps;
+	uint64_t late_wakeups;  /* packets found by the safety timeout, not a signal */
 };
 
 struct worker {
@@ -148,6 +150,11 @@ unsigned int jobs_rebalance(uint64_t interval_cycles, bool move);
 /* Wake every sleeping worker so it rearms (a VM connected, queues
  * changed). Safe from any thread. */
 void worker_kick_all(void);
+
+/* The real-time signals PMDs may raise on packet arrival (net_tap). The
+ * daemon blocks them before the EAL starts threads; workers unblock them,
+ * so the signal interrupts the worker that will read the packets. */
+void worker_rx_signals(sigset_t *set);
 
 /* On a worker's own thread: its index (0..worker_count()-1). */
 RTE_DECLARE_PER_LCORE(unsigned int, worker_index);
