@@ -88,24 +88,27 @@ def cpu_seconds(pid):
 
 
 class Xviod:
-    """xviod with N relays vmI <-> nicI (net_vhost), all on one worker CPU."""
+    """xviod with N relays vmI <-> nicI, all on one worker CPU. The NIC
+    side of relay I is `nic_device(I)`: by default a net_vhost port whose
+    socket the generator connects to."""
 
-    def __init__(self, workdir, n_relays, cpu, prefix):
+    def __init__(self, workdir, n_relays, cpu, prefix, nic_device=None, extra=()):
         self.dir = Path(workdir)
         self.sock = self.dir / "ctl.sock"
         config = self.dir / "xviod.json"
+        if nic_device is None:
+            nic_device = lambda i: f"net_vhost{i},iface={self.dir}/nic{i}.sock,queues=1"
         config.write_text(json.dumps({
             "ports": [p for i in range(n_relays) for p in (
                 {"name": f"vm{i}", "type": "vhost", "path": f"vm{i}.sock"},
-                {"name": f"nic{i}", "type": "eth",
-                 "device": f"net_vhost{i},iface={self.dir}/nic{i}.sock,queues=1"})],
+                {"name": f"nic{i}", "type": "eth", "device": nic_device(i)})],
             "relays": [{"name": f"r{i}", "vhost": f"vm{i}", "nic": f"nic{i}",
                         "core": cpu} for i in range(n_relays)],
             "rebalance": False}))
         self.log = open(self.dir / "xviod.log", "w")
         self.proc = _spawn([str(XVIOD), "-w", str(cpu), "-c", str(self.sock),
                             "-s", str(self.dir), "-m", "1024", "--file-prefix", prefix,
-                            "-f", str(config), "--no-rebalance"],
+                            "-f", str(config), "--no-rebalance", *extra],
                            stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(lambda: self.proc.poll() is not None or self._ready(n_relays),
                  "xviod and its relays")

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 CONTENDERS = ("xviod", "limit")
+WAKE_DIRS = ("vm_to_nic", "nic_to_vm")
+WAKE_MODES = ("sleeping", "busy-poll")
 
 
 def one_line(e):
@@ -19,6 +21,10 @@ def one_line(e):
         return f"{key}: ERROR {e['error']}"
     if "cpu_percent" in e:
         return f"{key}: idle CPU {e['cpu_percent']:.1f}%"
+    if "vm_to_nic" in e:
+        return f"{e['mode']} rep={e['rep']}: " + ", ".join(
+            f"{d} median {e[d].get('median', float('nan')):.1f} us" for d in WAKE_DIRS) + \
+            f" ({e['worker_sleeps']} worker sleeps)"
     cpp = e["cycles_per_packet"]
     return (f"{key}: {e['mpps']:.2f} Mpps, {cpp:.0f} cycles/pkt" if cpp else
             f"{key}: {e['mpps']:.2f} Mpps") + \
@@ -81,10 +87,49 @@ def idle_table(data):
     return "\n".join(rows)
 
 
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(len(xs) * q))] if xs else float("nan")
+
+
+def wake_table(data):
+    """One row per xviod mode and direction, all reps' frames together, and
+    the platform's own wake-up of a sleeping thread on the worker CPU
+    measured in the same runs: the floor of any design that sleeps."""
+    runs = [e for e in data.get("wake", []) if "error" not in e]
+    kinds = WAKE_DIRS + ("platform_wake",)
+    samples = {(m, d): [u for e in runs if e["mode"] == m for u in e.get(d, {}).get("us", [])]
+               for m in WAKE_MODES for d in kinds}
+    lost = {(m, d): sum(e.get(d, {}).get("lost", 0) for e in runs if e["mode"] == m)
+            for m in WAKE_MODES for d in kinds}
+    label = {"vm_to_nic": "VM -> NIC frame", "nic_to_vm": "NIC -> VM frame",
+             "platform_wake": "platform: wake a thread on the worker CPU"}
+    rows = ["| xviod | what | samples | lost | min µs | median µs | p90 µs | p99 µs "
+            "| max µs | median − busy-poll's | median − platform wake |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for m in WAKE_MODES:
+        for d in kinds:
+            xs = samples[(m, d)]
+            if not xs:
+                continue
+            vs_busy = vs_platform = float("nan")
+            if m == "sleeping" and d != "platform_wake":
+                vs_busy = med(xs) - med(samples[("busy-poll", d)])
+                vs_platform = med(xs) - med(samples[("sleeping", "platform_wake")])
+            rows.append(f"| {m} | {label[d]} | {len(xs)} | {lost[(m, d)]} "
+                        f"| {fmt(min(xs), 1)} | {fmt(med(xs), 1)} | {fmt(pct(xs, 0.9), 1)} "
+                        f"| {fmt(pct(xs, 0.99), 1)} | {fmt(max(xs), 1)} | {fmt(vs_busy, 1)} "
+                        f"| {fmt(vs_platform, 1)} |")
+    sleeps = [e["worker_sleeps"] / e["frames"] for e in runs if e["mode"] == "sleeping"]
+    note = (f"\n\nThe sleeping worker went to sleep {fmt(med(sleeps), 1)} times per frame "
+            "(median over reps): each frame found it asleep." if sleeps else "")
+    return "\n".join(rows) + note
+
+
 def markdown(data, png_name):
     c = data["conditions"]
     tsc = next((r["tsc_hz"] for r in data["runs"] if "tsc_hz" in r), None)
-    errors = [r for r in data["runs"] + data["idle"] if "error" in r]
+    errors = [r for r in data["runs"] + data["idle"] + data.get("wake", []) if "error" in r]
     foreign = [r for r in data["runs"] + data["idle"] if r.get("foreign")]
     lines = [
         f"# Express relay: xviod vs the limit — {c['date']}", "",
@@ -114,6 +159,19 @@ def markdown(data, png_name):
         "/proc over the idle window.", "",
         idle_table(data), "",
     ]
+    if data.get("wake"):
+        c_w = data["wake"][0]
+        lines += [
+            "## Wake-up: the first packet after idle", "",
+            "bench/wake/wake_probe: one frame at a time through one relay (vhost-user "
+            "port <-> net_tap port), alternating directions, "
+            f"{c_w.get('gap_ms', '?')} ms of silence before each; both ends in one process "
+            "busy-polling on CPU 0, one TSC. `busy-poll` is xviod started with "
+            "--busy-poll, whose worker never sleeps: the baseline. The platform row is "
+            "the probe's own thread, pinned to the worker's CPU and asleep in "
+            "epoll_wait, woken by an eventfd write after the same pause: what any "
+            "design that sleeps pays before it can run.", "",
+            wake_table(data), ""]
     for s in data["skipped"]:
         lines.append(f"- {s['relays']} relays not measured: {s['reason']}.")
     if errors:

@@ -21,10 +21,15 @@ GEN_CPU, WORKER_CPU = 0, 1
 MAX_ETHPORTS = 32  # RTE_MAX_ETHPORTS of Debian's DPDK 22.11
 
 
+# The DPDK build the contenders and the generator use (bench/run may switch
+# to bench/wide-dpdk's).
+BUILD_CONFIG = "/usr/include/x86_64-linux-gnu/dpdk/rte_build_config.h"
+
+
 def max_relays():
     """Relays one generator (2 virtio-user ethdevs per relay) can drive."""
     try:
-        with open("/usr/include/x86_64-linux-gnu/dpdk/rte_build_config.h") as f:
+        with open(BUILD_CONFIG) as f:
             for line in f:
                 if line.startswith("#define RTE_MAX_ETHPORTS"):
                     return int(line.split()[2]) // 2
