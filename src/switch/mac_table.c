@@ -28,7 +28,22 @@ static inline uintptr_t mac_value(uint16_t ofport, uint32_t now_s)
 
 uint32_t mac_now_s(void)
 {
-	return (uint32_t)(rte_rdtsc() / rte_get_tsc_hz());
+	return mac_now_s_at(rte_rdtsc());
+}
+
+/* A division per burst is worth avoiding: remember when the second ends. */
+static RTE_DEFINE_PER_LCORE(uint64_t, second_ends);
+static RTE_DEFINE_PER_LCORE(uint32_t, second);
+
+uint32_t mac_now_s_at(uint64_t tsc)
+{
+	if (unlikely(tsc >= RTE_PER_LCORE(second_ends))) {
+		uint64_t hz = rte_get_tsc_hz();
+
+		RTE_PER_LCORE(second) = (uint32_t)(tsc / hz);
+		RTE_PER_LCORE(second_ends) = (tsc / hz + 1) * hz;
+	}
+	return RTE_PER_LCORE(second);
 }
 
 struct mac_table *mac_table_create(const char *name)

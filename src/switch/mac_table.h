@@ -56,5 +56,8 @@ uint64_t mac_table_learn_failures(const struct mac_table *t);
 
 /* Seconds since start: a cheap clock for workers (from the TSC). */
 uint32_t mac_now_s(void);
+/* The same for a TSC value already read (never earlier than the last one
+ * this thread asked about). */
+uint32_t mac_now_s_at(uint64_t tsc);
 
 #endif

@@ -209,14 +209,25 @@ static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
 }
 
 /* The whole burst follows one port-wide program that only outputs to one
- * port (the in_port -> output rule): one batch, no per-packet work. */
+ * port (the in_port -> output rule): sent as it came, no per-packet work. */
 static bool burst_to_one_port(struct burst_ctx *ctx, const struct dp_entry *pw,
-			      struct rte_mbuf **pkts, uint16_t n)
+			      struct rte_mbuf **pkts, uint16_t n, uint64_t bytes)
 {
+	uint16_t ofport;
+	struct bridge_port *to;
+
 	if (pw->n_ops != 1 || pw->ops[0].type != ACT_OUTPUT)
 		return false;
-	for (uint16_t i = 0; i < n; i++)
-		out_enqueue(ctx, pw->ops[0].output.port, pkts[i]);
+	ofport = pw->ops[0].output.port;
+	to = ofport <= BRIDGE_MAX_PORTS ?
+		__atomic_load_n(&ctx->br->ports[ofport], __ATOMIC_ACQUIRE) : NULL;
+	if (unlikely(to == NULL)) {
+		/* Removed since the program was made: the cache goes next burst. */
+		ctx->st->drops[BR_DROP_PORT_DOWN] += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+	} else {
+		out_send(ctx, to, pkts, n, bytes);
+	}
 	return true;
 }
 
@@ -266,7 +277,7 @@ static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 	ctx.in = bp;
 	ctx.wi = worker_self_index();
 	ctx.now_tsc = now;
-	ctx.now_s = mac_now_s();
+	ctx.now_s = mac_now_s_at(now);
 	ctx.st = &bp->stats[ctx.wi];
 	ctx.n_out = 0;
 	ctx.last_src = ctx.last_dst = ~0ull;
@@ -285,7 +296,7 @@ static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 		/* One program for the whole burst: count it once. */
 		credit_rules(&ctx, pw, n, bytes);
 		ctx.st->port_hits += n;
-		if (!burst_to_one_port(&ctx, pw, pkts, n))
+		if (!burst_to_one_port(&ctx, pw, pkts, n, bytes))
 			for (uint16_t i = 0; i < n; i++)
 				if (!same_as_last(&ctx, pw, pkts[i]))
 					process_port_wide(&ctx, pw, pkts[i]);

@@ -41,32 +41,37 @@ static uint16_t send_eth(struct bridge_port *bp, unsigned int wi, struct rte_mbu
 	return sent;
 }
 
+void out_send(struct burst_ctx *ctx, struct bridge_port *bp, struct rte_mbuf **pkts,
+	      uint16_t n, uint64_t bytes)
+{
+	struct bport_stats *st = &bp->stats[ctx->wi];
+	uint16_t sent;
+
+	if (bp->port->type == PORT_VHOST) {
+		sent = send_vhost(bp, ctx->wi, pkts, n);
+		if (sent < n && !vhost_port_is_ready(&bp->port->vhost))
+			st->drops[BR_DROP_PORT_DOWN] += n - sent;
+		else
+			st->drops[BR_DROP_TX_FULL] += n - sent;
+	} else {
+		sent = send_eth(bp, ctx->wi, pkts, n);
+		st->drops[BR_DROP_TX_FULL] += n - sent;
+	}
+	for (uint16_t i = sent; i < n; i++)
+		bytes -= rte_pktmbuf_pkt_len(pkts[i]);
+	rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
+	st->tx_packets += sent;
+	st->tx_bytes += bytes;
+}
+
 void out_flush(struct burst_ctx *ctx, struct out_batch *b)
 {
-	struct bridge_port *bp = b->bp;
-	struct bport_stats *st;
 	uint64_t bytes = 0;
-	uint16_t sent;
 
 	if (b->n == 0)
 		return;
-	st = &bp->stats[ctx->wi];
 	for (uint16_t i = 0; i < b->n; i++)
 		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
-	if (bp->port->type == PORT_VHOST) {
-		sent = send_vhost(bp, ctx->wi, b->pkts, b->n);
-		if (sent < b->n && !vhost_port_is_ready(&bp->port->vhost))
-			st->drops[BR_DROP_PORT_DOWN] += b->n - sent;
-		else
-			st->drops[BR_DROP_TX_FULL] += b->n - sent;
-	} else {
-		sent = send_eth(bp, ctx->wi, b->pkts, b->n);
-		st->drops[BR_DROP_TX_FULL] += b->n - sent;
-	}
-	for (uint16_t i = sent; i < b->n; i++)
-		bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
-	rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
-	st->tx_packets += sent;
-	st->tx_bytes += bytes;
+	out_send(ctx, b->bp, b->pkts, b->n, bytes);
 	b->n = 0;
 }

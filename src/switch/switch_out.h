@@ -46,6 +46,11 @@ struct burst_ctx {
 	struct out_batch out[OUT_BATCHES];
 };
 
+/* Send n packets of `bytes` in all to bp now; what it refuses is dropped
+ * and counted. Our references are handed over. */
+void out_send(struct burst_ctx *ctx, struct bridge_port *bp, struct rte_mbuf **pkts,
+	      uint16_t n, uint64_t bytes);
+
 /* Send one batch now. */
 void out_flush(struct burst_ctx *ctx, struct out_batch *b);
 

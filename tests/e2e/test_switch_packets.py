@@ -290,3 +290,22 @@ def test_adding_an_existing_rule_replaces_it_in_place(x, tmp_path):
         assert bed.dump_flows()[0]["n_packets"] == 3
     finally:
         bed.close()
+
+
+@pytest.mark.parametrize("rule", ["in_port=1,actions=output:2",  # the whole burst as it came
+                                  "tcp,actions=output:2",        # parsed, per packet
+                                  "actions=normal"])             # MAC learning, 2 ports
+def test_ports_and_rules_count_every_packet_and_byte(rule, x, tmp_path):
+    frames = [tcp() / Raw(b"x" * n) for n in (0, 1, 200, 1000, 1400) * 20]
+    total = sum(len(f) for f in frames)
+    bed = PcapBridge(x, tmp_path, 2, [rule])
+    try:
+        got = bed.send({1: frames})
+        assert [bytes(f) for f in got[2]] == [bytes(f) for f in frames]
+        rx, tx = bed.stats(1), bed.stats(2)
+        assert (rx["rx_packets"], rx["rx_bytes"]) == (len(frames), total)
+        assert (tx["tx_packets"], tx["tx_bytes"]) == (len(frames), total)
+        (flow,) = bed.dump_flows()
+        assert (flow["n_packets"], flow["n_bytes"]) == (len(frames), total)
+    finally:
+        bed.close()
