@@ -100,7 +100,8 @@ class XvioSwitch:
              "busy_cycles": core["busy_cycles"], "sleeps": core.get("sleeps", 0),
              "tx": sum(p["tx_packets"] for p in ports),
              "drops": sum(sum(p["drops"].values()) for p in ports),
-             "megaflows": br.get("megaflows"), "cache_flushes": br.get("cache_flushes", 0)}
+             "megaflows": br.get("megaflows"), "cache_flushes": br.get("cache_flushes", 0),
+             "megaflow_evictions": br.get("megaflow_evictions", 0)}  # newer xviod only
         for k in ("port_hits", "emc_hits", "megaflow_hits", "upcalls"):
             c[k] = sum(p.get(k, 0) for p in ports)  # port_hits: newer xviod only
         return c
@@ -115,6 +116,7 @@ class XvioSwitch:
             "forwarded_mpps": (b["tx"] - a["tx"]) / (b["t"] - a["t"]) / 1e6,
             "switch_drops": b["drops"] - a["drops"], "sleeps": b["sleeps"] - a["sleeps"],
             "megaflows": b["megaflows"], "cache_flushes": b["cache_flushes"] - a["cache_flushes"],
+            "megaflow_evictions": b["megaflow_evictions"] - a["megaflow_evictions"],
             **{f"{k}_share": (b[k] - a[k]) / pkts
                for k in ("port_hits", "emc_hits", "megaflow_hits", "upcalls")}})
 

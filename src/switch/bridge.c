@@ -476,9 +476,10 @@ json_t *bridge_to_json(struct bridge *br, bool config_only)
 		struct switch_cache_stats cs;
 
 		switch_dp_cache_stats(br, &cs);
-		json_object_update_new(obj, json_pack("{s:i, s:I, s:I, s:I}",
+		json_object_update_new(obj, json_pack("{s:i, s:I, s:I, s:I, s:I}",
 			"rules", (int)br->n_rules, "megaflows", (json_int_t)cs.megaflows,
 			"cache_flushes", (json_int_t)cs.flushes,
+			"megaflow_evictions", (json_int_t)cs.evictions,
 			"mac_learn_failures", (json_int_t)mac_table_learn_failures(br->macs)));
 	}
 	return obj;

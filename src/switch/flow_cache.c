@@ -24,12 +24,13 @@ struct flow_cache *flow_cache_create(unsigned int worker)
 
 static void free_entries(struct flow_cache *c)
 {
-	while (c->entries != NULL) {
-		struct dp_node *n = c->entries;
+	while (c->oldest != NULL) {
+		struct dp_node *n = c->oldest;
 
-		c->entries = n->next_alloc;
+		c->oldest = n->newer;
 		free(n);
 	}
+	c->newest = NULL;
 	c->n_megaflows = 0;
 }
 
@@ -51,13 +52,42 @@ void flow_cache_flush(struct flow_cache *c)
 	c->flushes++;
 	if (fresh == NULL) {
 		/* Keep the old (emptied) classifier rather than none. */
-		for (struct dp_node *n = c->entries; n != NULL; n = n->next_alloc)
+		for (struct dp_node *n = c->oldest; n != NULL; n = n->newer)
 			cls_remove(c->megaflows, &n->cr);
 	} else {
 		cls_destroy(c->megaflows);
 		c->megaflows = fresh;
 	}
 	free_entries(c);
+}
+
+/* Drop the MEGAFLOW_EVICT oldest megaflows, and every EMC and port slot
+ * of this epoch that points at one (older slots are never read). */
+static void evict_oldest(struct flow_cache *c)
+{
+	struct dp_node *n = c->oldest;
+	unsigned int k;
+
+	for (k = 0; k < MEGAFLOW_EVICT && n != NULL; k++, n = n->newer) {
+		cls_remove(c->megaflows, &n->cr);
+		n->e.evicted = true;
+	}
+	for (unsigned int i = 0; i < EMC_ENTRIES; i++)
+		if (c->emc[i].epoch == c->epoch && c->emc[i].entry->evicted)
+			c->emc[i].epoch = c->epoch - 1;
+	for (unsigned int i = 0; i <= BRIDGE_MAX_PORTS; i++)
+		if (c->by_port[i].epoch == c->epoch && c->by_port[i].entry->evicted)
+			c->by_port[i].epoch = c->epoch - 1;
+	while (c->oldest != n) {
+		struct dp_node *old = c->oldest;
+
+		c->oldest = old->newer;
+		free(old);
+	}
+	if (n == NULL)
+		c->newest = NULL;
+	c->n_megaflows -= k;
+	c->evictions += k;
 }
 
 static inline bool dp_entry_hits(const struct dp_entry *e, const struct flow_key *key)
@@ -116,7 +146,7 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 
 	xlate(br, key, &prog, &wc, NULL, NULL);
 	if (c->n_megaflows >= MEGAFLOW_MAX)
-		flow_cache_flush(c);
+		evict_oldest(c);
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
 		n_words += m[i] != 0;
 	n = node_new(n_words, prog.n_rules, prog.n_ops);
@@ -145,8 +175,11 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 		free(n);
 		return NULL;
 	}
-	n->next_alloc = c->entries;
-	c->entries = n;
+	if (c->newest != NULL)
+		c->newest->newer = n;
+	else
+		c->oldest = n;
+	c->newest = n;
 	c->n_megaflows++;
 	return e;
 }

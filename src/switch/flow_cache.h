@@ -18,8 +18,8 @@
  * such packets are not even parsed (flow_cache_port_entry).
  *
  * Private to one worker: no locks, no atomics. The whole cache is emptied
- * when the bridge's generation changes (bridge.h) or the megaflow cache is
- * full (counted).
+ * when the bridge's generation changes (bridge.h); a full megaflow cache
+ * drops its oldest entries (counted as evictions).
  */
 #ifndef XVIO_FLOW_CACHE_H
 #define XVIO_FLOW_CACHE_H
@@ -37,6 +37,9 @@
 /* 256k: 100k exact rules (one megaflow each) fit; ~100 MB at most per
  * worker and bridge, allocated as flows appear. */
 #define MEGAFLOW_MAX 262144
+/* A full megaflow cache drops its oldest sixteenth: their packets are
+ * translated again, the rest of the cache stays warm. */
+#define MEGAFLOW_EVICT (MEGAFLOW_MAX / 16)
 #define MAC_CACHE_ENTRIES 1024
 
 /*
@@ -52,6 +55,7 @@ struct dp_entry {
 	uint8_t n_stats;
 	uint8_t drop;                   /* enum bridge_drop if n_ops == 0 */
 	bool port_wide;                 /* see above */
+	bool evicted;                   /* leaving the cache (flow_cache.c) */
 	uint8_t idx[FLOW_KEY_WORDS];    /* key word of each match word */
 	struct rule_stats **stats;      /* [n_stats], in this allocation */
 	struct action *ops;             /* [n_ops], in this allocation */
@@ -62,7 +66,7 @@ struct dp_entry {
 } __rte_cache_aligned;
 
 struct dp_node {
-	struct dp_node *next_alloc;     /* all entries, for flushing */
+	struct dp_node *newer;          /* all entries, oldest first */
 	struct cls_rule cr;             /* in the megaflow classifier */
 	struct dp_entry e;              /* last: it grows */
 };
@@ -79,8 +83,9 @@ struct flow_cache {
 	unsigned int worker;            /* whose rule counters entries credit */
 	unsigned int n_megaflows;
 	struct classifier *megaflows;
-	struct dp_node *entries;
+	struct dp_node *oldest, *newest;
 	uint64_t flushes;
+	uint64_t evictions;             /* megaflows dropped from a full cache */
 	struct {
 		uint32_t epoch;
 		struct dp_entry *entry;

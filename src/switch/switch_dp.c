@@ -335,6 +335,7 @@ void switch_dp_cache_stats(const struct bridge *br, struct switch_cache_stats *s
 		if (c != NULL) {
 			s->megaflows += __atomic_load_n(&c->n_megaflows, __ATOMIC_RELAXED);
 			s->flushes += __atomic_load_n(&c->flushes, __ATOMIC_RELAXED);
+			s->evictions += __atomic_load_n(&c->evictions, __ATOMIC_RELAXED);
 		}
 	}
 }

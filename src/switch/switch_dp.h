@@ -24,6 +24,7 @@ void switch_dp_forget_bridge(const struct bridge *br);
 struct switch_cache_stats {
 	uint64_t megaflows;
 	uint64_t flushes;
+	uint64_t evictions;
 };
 void switch_dp_cache_stats(const struct bridge *br, struct switch_cache_stats *s);
 

@@ -268,24 +268,34 @@ static void cache_levels_upcall_then_emc_then_megaflow(void **state)
 	flow_cache_destroy(c);
 }
 
-static void full_megaflow_cache_flushes_and_counts(void **state)
+static void full_megaflow_cache_evicts_its_oldest_and_counts(void **state)
 {
 	struct flow_cache *c = flow_cache_create(0);
+	struct flow_key first = key_of("in_port=1,ip"), last;
 	enum cache_level lv;
 
 	(void)state;
 	add("ip,actions=output:2");
-	/* nw_ttl is read by nothing... make every key its own megaflow by a
-	 * rule on the exact source address. */
+	/* Every key its own megaflow: a rule on the exact source address. */
 	add("priority=40000,ip,nw_src=255.255.255.255,actions=drop");
 	for (uint32_t i = 0; i <= MEGAFLOW_MAX; i++) {
 		struct flow_key k = key_of("in_port=1,ip");
 
 		k.nw_src = rte_cpu_to_be_32(i);
 		assert_non_null(flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv));
+		assert_int_equal(lv, CACHE_UPCALL);
+		last = k;
 	}
-	assert_int_equal(c->flushes, 1);
-	assert_int_equal(c->n_megaflows, 1);
+	assert_int_equal(c->flushes, 0);
+	assert_int_equal(c->evictions, MEGAFLOW_EVICT);
+	assert_int_equal(c->n_megaflows, MEGAFLOW_MAX - MEGAFLOW_EVICT + 1);
+	/* The newest stay cached; the oldest is gone from the EMC as well
+	 * (its slot must not lead to the freed entry) and is translated anew. */
+	assert_non_null(flow_cache_lookup(c, &br, &last, flow_cache_hash(&last), &lv));
+	assert_int_equal(lv, CACHE_EMC);
+	first.nw_src = 0;
+	assert_non_null(flow_cache_lookup(c, &br, &first, flow_cache_hash(&first), &lv));
+	assert_int_equal(lv, CACHE_UPCALL);
 	flow_cache_destroy(c);
 }
 
@@ -374,7 +384,7 @@ int main(void)
 		T(vlan_set_on_untagged_pushes_first),
 		T(move_unwildcards_its_source),
 		T(cache_levels_upcall_then_emc_then_megaflow),
-		T(full_megaflow_cache_flushes_and_counts),
+		T(full_megaflow_cache_evicts_its_oldest_and_counts),
 		T(cached_answers_equal_fresh_translation),
 		T(in_port_only_output_is_remembered_per_port_until_flushed),
 	};
