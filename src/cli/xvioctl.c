@@ -50,6 +50,7 @@ static void usage(FILE *out)
 "  relay unpin NAME [vm-to-nic|nic-to-vm]\n"
 "Bridges (switch mode; flows in ovs-ofctl syntax, see docs/switch.md):\n"
 "  bridge add NAME [mac_age=SECONDS]\n"
+"  bridge set NAME mac_age=SECONDS   MAC ageing, changed under traffic\n"
 "  bridge del NAME\n"
 "  bridge list\n"
 "  bridge show NAME\n"

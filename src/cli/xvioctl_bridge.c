@@ -209,6 +209,13 @@ static void cmd_bridge(int argc, char **argv)
 		args = json_pack("{s:s}", "name", argv[1]);
 		keyvals(args, argc - 2, argv + 2);
 		json_decref(call("bridge-add", args));
+	} else if (!strcmp(argv[0], "set")) {
+		json_t *args;
+
+		need(argc, 3, 3, "bridge set");
+		args = json_pack("{s:s}", "bridge", argv[1]);
+		keyvals(args, argc - 2, argv + 2);
+		json_decref(call("bridge-set", args));
 	} else if (!strcmp(argv[0], "del")) {
 		need(argc, 2, 2, "bridge del");
 		json_decref(call("bridge-del", json_pack("{s:s}", "name", argv[1])));
@@ -238,7 +245,7 @@ static void cmd_bridge(int argc, char **argv)
 		json_decref(call("bridge-port-pin",
 				 json_pack("{s:s, s:s}", "bridge", argv[1], "port", argv[2])));
 	} else {
-		die(2, "bridge: unknown subcommand '%s' (add, del, list, show, port-add, "
+		die(2, "bridge: unknown subcommand '%s' (add, set, del, list, show, port-add, "
 		    "port-del, pin, unpin)", argv[0]);
 	}
 }

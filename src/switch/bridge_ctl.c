@@ -80,6 +80,27 @@ static int cmd_bridge_add(json_t *args, json_t **result, char *err, size_t errle
 	return rc;
 }
 
+/* Settings of a bridge that can change under traffic (workers do not read
+ * them: the control thread ages the MAC table). */
+static int cmd_bridge_set(json_t *args, json_t **result, char *err, size_t errlen)
+{
+	static const char *const allowed[] = { "bridge", "mac_age", NULL };
+	struct bridge *br;
+	unsigned int age;
+
+	(void)result;
+	if (bridge_from_args(args, allowed, &br, err, errlen))
+		return -EINVAL;
+	if (json_object_get(args, "mac_age") == NULL) {
+		snprintf(err, errlen, "nothing to set: give mac_age=SECONDS");
+		return -EINVAL;
+	}
+	if (args_get_uint(args, "mac_age", true, 0, 1, 86400, &age, err, errlen))
+		return -EINVAL;
+	br->mac_age_s = age;
+	return 0;
+}
+
 static int cmd_bridge_del(json_t *args, json_t **result, char *err, size_t errlen)
 {
 	static const char *const allowed[] = { "name", NULL };
@@ -442,6 +463,7 @@ static int cmd_fdb_show(json_t *args, json_t **result, char *err, size_t errlen)
 
 static const struct command bridge_commands[] = {
 	{ "bridge-add", cmd_bridge_add, "create a bridge (switch mode)" },
+	{ "bridge-set", cmd_bridge_set, "change a bridge's settings (mac_age)" },
 	{ "bridge-del", cmd_bridge_del, "delete a bridge, its rules and port attachments" },
 	{ "bridge-list", cmd_bridge_list, "bridges with their ports and counters" },
 	{ "bridge-show", cmd_bridge_show, "one bridge" },

@@ -50,3 +50,30 @@ def test_config_save_then_start_recreates_the_bridge(workdir):
         assert y.ctl("bridge", "show", "br0")["mac_age"] == 60
     finally:
         assert y.stop() == 0
+
+
+def test_mac_age_changed_at_run_time_ages_the_table_and_is_saved(workdir):
+    """`bridge set` changes MAC ageing of a bridge that keeps its ports and
+    its learnt addresses; the table then ages with the new value."""
+    from scapy.all import IP, UDP, Ether
+    from harness import wait_for
+    from switch_bed import write_pcap
+
+    conf = workdir / "xviod.json"
+    write_pcap(workdir / "in.pcap", [Ether(src="02:00:00:00:00:0a", dst="ff:ff:ff:ff:ff:ff") /
+                                     IP() / UDP()])
+    x = Xviod(workdir, config=conf).start()
+    try:
+        x.ctl("port", "add", "p1", "eth",
+              f"net_pcap7,rx_pcap={workdir}/in.pcap,tx_pcap={workdir}/out.pcap")
+        x.ctl("bridge", "add", "br0")  # default ageing: 300 s
+        x.ctl("add-flow", "br0", "actions=normal")
+        x.ctl("bridge", "port-add", "br0", "p1")  # its one frame is read now
+        wait_for(lambda: x.ctl("fdb-show", "br0"), "the source address to be learnt")
+        x.ctl("bridge", "set", "br0", "mac_age=1")
+        assert x.ctl("bridge", "show", "br0")["mac_age"] == 1
+        wait_for(lambda: not x.ctl("fdb-show", "br0"), "the address to age out")
+        x.ctl("config", "save")
+    finally:
+        assert x.stop() == 0
+    assert json.loads(conf.read_text())["bridges"][0]["mac_age"] == 1
