@@ -98,4 +98,7 @@ echo
 echo "== xvioctl stats"
 $CTL stats
 echo
+echo "== xvioctl relay show r1   (drops by reason: vm_down = frames that came before the VM connected)"
+$CTL relay show r1
+echo
 echo "demo done; xviod log: $RUN/xviod.log"

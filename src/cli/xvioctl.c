@@ -248,23 +248,38 @@ static void print_cores(json_t *cores)
 	table_free(t);
 }
 
-static void print_object(json_t *obj, int indent)
+/* YAML-like: nested objects indent, and a list of objects (a relay's
+ * directions) prints one "- " item each; other values print compact. */
+static void print_fields(json_t *obj, int indent, bool item)
 {
 	const char *k;
 	json_t *v;
 
 	json_object_foreach(obj, k, v) {
-		if (json_is_object(v)) {
-			printf("%*s%s:\n", indent, "", k);
-			print_object(v, indent + 2);
-		} else {
-			char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		int at = indent;
 
-			if (json_is_string(v))
-				printf("%*s%s: %s\n", indent, "", k, json_string_value(v));
-			else
-				printf("%*s%s: %s\n", indent, "", k, s);
-			free(s);
+		if (item) {
+			printf("%*s- ", indent - 2, "");
+			at = 0;
+			item = false;
+		}
+		if (json_is_object(v)) {
+			printf("%*s%s:\n", at, "", k);
+			print_fields(v, indent + 2, false);
+		} else if (json_is_array(v) && json_is_object(json_array_get(v, 0))) {
+			size_t i;
+			json_t *e;
+
+			printf("%*s%s:\n", at, "", k);
+			json_array_foreach(v, i, e)
+				print_fields(e, indent + 4, true);
+		} else if (json_is_string(v)) {
+			printf("%*s%s: %s\n", at, "", k, json_string_value(v));
+		} else {
+			char *str = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+			printf("%*s%s: %s\n", at, "", k, str);
+			free(str);
 		}
 	}
 }
@@ -301,7 +316,7 @@ void show(json_t *res, void (*table)(json_t *))
 	else if (table != NULL)
 		table(res);
 	else
-		print_object(res, 0);
+		print_fields(res, 0, false);
 	json_decref(res);
 }
 
