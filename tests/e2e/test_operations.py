@@ -111,3 +111,19 @@ def test_versions_of_cli_and_daemon(xviod):
                           text=True).stdout.startswith("xviod ")
     assert subprocess.run([str(XVIOCTL), "--help"], capture_output=True,
                           text=True).returncode == 0
+
+
+def test_relay_show_prints_each_direction_with_its_drops_by_reason(xviod):
+    xviod.ctl("port", "add", "vm1", "vhost", "vm1.sock")
+    xviod.ctl("port", "add", "nic1", "eth", "net_null0")
+    xviod.ctl("relay", "add", "r1", "vm1", "nic1")
+    # net_null's endless packets meet a VM that is not there: counted.
+    wait_for(lambda: xviod.direction("r1", "nic-to-vm")["drops"]["vm_down"] > 0,
+             "vm_down drops")
+    lines = xviod.run_ctl("relay", "show", "r1").stdout.splitlines()
+    assert "directions:" in lines
+    assert "  - direction: vm-to-nic" in lines and "  - direction: nic-to-vm" in lines
+    items = [i for i, l in enumerate(lines) if l.startswith("  - direction:")]
+    nic_to_vm = lines[items[1]:]
+    assert "    drops:" in nic_to_vm
+    assert any(l.startswith("      vm_down: ") and l != "      vm_down: 0" for l in nic_to_vm)
