@@ -220,13 +220,19 @@ def plot(data, path):
     plt.close(fig)
 
 
-def write(raw):
+def render(raw, markdown_of, plot_of):
+    """Write a raw JSON result's .md and .png beside it (any benchmark's
+    markdown and plot functions); returns their paths."""
     raw = Path(raw)
     data = json.loads(raw.read_text())
     png, md = raw.with_suffix(".png"), raw.with_suffix(".md")
-    plot(data, png)
-    md.write_text(markdown(data, png.name))
+    plot_of(data, png)
+    md.write_text(markdown_of(data, png.name))
     return md, png
+
+
+def write(raw):
+    return render(raw, markdown, plot)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,10 @@
 
     bench/lib/switch_report.py bench/results/switch-DATE.json   (re-render a run)
 """
-import json
 import statistics
 import sys
-from pathlib import Path
+
+from report import render
 
 CONTENDERS = ("xvio", "ovs", "limit")
 NAN = float("nan")
@@ -158,7 +158,7 @@ def markdown(data, png_name):
         f"| xviod | {c['xviod']} |",
         f"| OVS | {c['ovs']}, netdev datapath, dpdkvhostuser ports, 1 PMD on CPU "
         f"{c['worker_cpu']}, defaults otherwise (EMC insert 1/100, SMC off) |",
-        f"| packets | 64 B, both directions summed |",
+        "| packets | 64 B, both directions summed |",
         f"| reps | {c['reps']} requested; contenders interleaved, the first one rotating each rep |",
         f"| window | {c['window_s']:g} s after {c['warmup_s']:g} s warm-up "
         "(+1 s per 100k flows, up to +10 s) |",
@@ -241,12 +241,7 @@ def plot(data, path):
 
 
 def write(raw):
-    raw = Path(raw)
-    data = json.loads(raw.read_text())
-    png, md = raw.with_suffix(".png"), raw.with_suffix(".md")
-    plot(data, png)
-    md.write_text(markdown(data, png.name))
-    return md, png
+    return render(raw, markdown, plot)
 
 
 if __name__ == "__main__":

@@ -89,13 +89,8 @@ static int cmd_bridge_set(json_t *args, json_t **result, char *err, size_t errle
 	unsigned int age;
 
 	(void)result;
-	if (bridge_from_args(args, allowed, &br, err, errlen))
-		return -EINVAL;
-	if (json_object_get(args, "mac_age") == NULL) {
-		snprintf(err, errlen, "nothing to set: give mac_age=SECONDS");
-		return -EINVAL;
-	}
-	if (args_get_uint(args, "mac_age", true, 0, 1, 86400, &age, err, errlen))
+	if (bridge_from_args(args, allowed, &br, err, errlen) ||
+	    args_get_uint(args, "mac_age", true, 0, 1, 86400, &age, err, errlen))
 		return -EINVAL;
 	br->mac_age_s = age;
 	return 0;

@@ -213,16 +213,12 @@ static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
 static bool burst_to_one_port(struct burst_ctx *ctx, const struct dp_entry *pw,
 			      struct rte_mbuf **pkts, uint16_t n, uint64_t bytes)
 {
-	uint16_t ofport;
 	struct bridge_port *to;
 
 	if (pw->n_ops != 1 || pw->ops[0].type != ACT_OUTPUT)
 		return false;
-	ofport = pw->ops[0].output.port;
-	to = ofport <= BRIDGE_MAX_PORTS ?
-		__atomic_load_n(&ctx->br->ports[ofport], __ATOMIC_ACQUIRE) : NULL;
+	to = out_port(ctx, pw->ops[0].output.port);
 	if (unlikely(to == NULL)) {
-		/* Removed since the program was made: the cache goes next burst. */
 		ctx->st->drops[BR_DROP_PORT_DOWN] += n;
 		rte_pktmbuf_free_bulk(pkts, n);
 	} else {

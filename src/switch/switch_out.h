@@ -54,6 +54,14 @@ void out_send(struct burst_ctx *ctx, struct bridge_port *bp, struct rte_mbuf **p
 /* Send one batch now. */
 void out_flush(struct burst_ctx *ctx, struct out_batch *b);
 
+/* The bridge port behind ofport now, or NULL: removed since the program
+ * naming it was made (the cache goes at the next burst). */
+static inline struct bridge_port *out_port(const struct burst_ctx *ctx, uint16_t ofport)
+{
+	return ofport <= BRIDGE_MAX_PORTS ?
+		__atomic_load_n(&ctx->br->ports[ofport], __ATOMIC_ACQUIRE) : NULL;
+}
+
 /* Queue m (our reference is handed over) for ofport. A port removed since
  * the program was made (the cache goes at the next burst) drops it. */
 static inline void out_enqueue(struct burst_ctx *ctx, uint16_t ofport, struct rte_mbuf *m)
@@ -73,8 +81,7 @@ static inline void out_enqueue(struct burst_ctx *ctx, uint16_t ofport, struct rt
 			ctx->n_out--;
 		}
 		b = &ctx->out[ctx->n_out];
-		b->bp = ofport <= BRIDGE_MAX_PORTS ?
-			__atomic_load_n(&ctx->br->ports[ofport], __ATOMIC_ACQUIRE) : NULL;
+		b->bp = out_port(ctx, ofport);
 		if (unlikely(b->bp == NULL)) {
 			ctx->st->drops[BR_DROP_PORT_DOWN]++;
 			rte_pktmbuf_free(m);

@@ -98,7 +98,8 @@ struct worker_stats {
 	uint64_t idle_cycles;   /* loops that moved nothing, and sleeping */
 	uint64_t packets;
 	uint64_t sleeps;
-	uint64_t late_wakeups;  /* packets found by the safety timeout, not a signal */
+	uint64_t late_wakeups;  /* idle waits the safety timeout ended with packets
+				 * that no signal announced */
 };
 
 struct worker {

@@ -459,6 +459,15 @@ print(n, h.hexdigest(), flush=True)
 '''
 
 
+def read_progress(path):
+    """The byte count a host sender or receiver writes as it goes; 0 before
+    its first write."""
+    try:
+        return int(path.read_text())
+    except (OSError, ValueError):
+        return 0
+
+
 class Stream:
     """One long TCP transfer between the guest (busybox nc, sha256sum in the
     guest) and a host in namespace `ns` (python3), either way:
@@ -523,10 +532,7 @@ class Stream:
 
     def progress(self):
         """Bytes the host end has received (guest-to-host) or sent so far."""
-        try:
-            return int(self.progress_file.read_text())
-        except (OSError, ValueError):
-            return 0
+        return read_progress(self.progress_file)
 
     def finish(self, timeout=300):
         """End the transfer; returns (bytes, sha256 sent, sha256 received)."""

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from guest import (HOST_RECEIVER, HOST_SENDER, QEMU, Guest, Nic, Pinger, Stream,
+from guest import (HOST_RECEIVER, HOST_SENDER, QEMU, Guest, Nic, Pinger, Stream, read_progress,
                    _die_with_parent, balanced, netns_argv)
 from harness import Netns, Testpmd, Xviod, wait_for
 
@@ -78,10 +78,7 @@ class HostStream:
             text=True, preexec_fn=_die_with_parent)
 
     def progress(self):
-        try:
-            return int(self.progress_file.read_text())
-        except (OSError, ValueError):
-            return 0
+        return read_progress(self.progress_file)
 
     def finish(self, timeout=300):
         self.stop_file.touch()

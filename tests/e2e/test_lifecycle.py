@@ -9,8 +9,6 @@ as the test runs.
 import signal
 import time
 
-import pytest
-
 from harness import Netns, Testpmd, Xviod, wait_for
 
 

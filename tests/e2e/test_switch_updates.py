@@ -9,11 +9,9 @@ must come out, in order, with both fields from the same version of the
 rule, and with a correct IP checksum.
 """
 import struct
-import threading
 
 from scapy.all import IP, UDP, Ether
 
-from harness import wait_for
 from switch_bed import PcapBridge
 
 N = 500_000
