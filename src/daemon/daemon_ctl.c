@@ -45,8 +45,10 @@ static int cmd_stats(json_t *args, json_t **result, char *err, size_t errlen)
 	bridges = json_array();
 	for (struct bridge *br = bridge_first(); br != NULL; br = bridge_next(br))
 		json_array_append_new(bridges, bridge_to_json(br, false));
-	*result = json_pack("{s:I, s:o, s:o, s:o, s:o}",
+	*result = json_pack("{s:I, s:{s:I, s:I}, s:o, s:o, s:o, s:o}",
 			    "tsc_hz", (json_int_t)rte_get_tsc_hz(),
+			    "mbufs", "size", (json_int_t)port_pool()->size,
+			    "in_use", (json_int_t)rte_mempool_in_use_count(port_pool()),
 			    "cores", relay_ctl_cores_json(), "relays", relay_ctl_relays_json(),
 			    "bridges", bridges, "ports", ports);
 	return 0;

@@ -24,6 +24,8 @@ enum pkt_anomaly {
 			      * past the frame; IPv6: payload past the frame */
 	PKT_TRUNC_L4,        /* TCP/UDP/SCTP/ICMP header cut short; TCP data
 			      * offset < 5 or past the IP payload */
+	PKT_SPLIT_HDR,       /* a header runs past the contiguous head of a
+			      * longer packet (a later mbuf segment) */
 	PKT_ANOMALY__COUNT,
 };
 
@@ -41,12 +43,17 @@ struct pkt_layers {
 };
 
 /*
- * Parse len bytes of one contiguous frame (the first mbuf segment; a
- * header that runs past it counts as truncated). in_port is the bridge's
- * port number. Fields not present in the packet are zero; regs, ct_*,
- * tun_* are set to zero.
+ * Parse a frame of pkt_len bytes whose first head_len bytes are contiguous
+ * at frame (an mbuf chain's first segment; head_len == pkt_len for a flat
+ * frame). Headers are read from the head only, and every length field is
+ * checked against pkt_len, so a jumbo frame parses as a short one does.
+ * A header that lies past the head but within pkt_len is PKT_SPLIT_HDR:
+ * the key is incomplete, and the caller pulls the headers into the head
+ * and parses again (or drops the packet). in_port is the bridge's port
+ * number. Fields not present in the packet are zero; regs, ct_*, tun_*
+ * are set to zero.
  */
-void pkt_parse(const uint8_t *frame, uint32_t len, uint16_t in_port,
+void pkt_parse(const uint8_t *frame, uint32_t head_len, uint32_t pkt_len, uint16_t in_port,
 	       struct flow_key *key, struct pkt_layers *layers);
 
 #endif

@@ -81,7 +81,8 @@ enum bridge_drop {
 	BR_DROP_VLAN,            /* normal: tag not allowed on the port */
 	BR_DROP_TX_FULL,         /* the output port did not take it */
 	BR_DROP_PORT_DOWN,       /* the output VM is not connected */
-	BR_DROP_MALFORMED,       /* a rewrite needs a header that is cut short */
+	BR_DROP_MALFORMED,       /* a rewrite needs a header that is cut short, or
+				  * headers too long to read in one segment */
 	BR_DROP_RESUBMIT_DEPTH,  /* resubmit/goto loops deeper than allowed */
 	BR_DROP_NO_MBUF,         /* copying for several outputs failed */
 	BR_DROP__COUNT,

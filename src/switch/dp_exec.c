@@ -82,17 +82,30 @@ static struct l4_csum l4_csum_of(struct rte_mbuf *m, const struct pkt_layers *l,
 	return c;
 }
 
+/* CRC32c over the SCTP packet, wherever its segments are (the header is
+ * in the first: the parser saw to that). */
 static void sctp_recompute(struct rte_mbuf *m, const struct pkt_layers *l)
 {
-	uint32_t end = (uint32_t)l->l3 + l->l3_len;
+	uint32_t off = l->l4, left = (uint32_t)l->l3 + l->l3_len - l->l4;
 	uint8_t *sctp = at(m, l->l4);
-	uint32_t crc;
+	uint32_t crc = 0xffffffff;
 
-	if (end > rte_pktmbuf_data_len(m) || end < (uint32_t)l->l4 + 12)
+	if (left < 12 || (uint32_t)l->l3 + l->l3_len > rte_pktmbuf_pkt_len(m))
 		return;
 	memset(sctp + 8, 0, 4);
-	crc = ~rte_hash_crc(sctp, end - l->l4, 0xffffffff);
-	crc = rte_cpu_to_le_32(crc);
+	for (const struct rte_mbuf *seg = m; seg != NULL && left > 0; seg = seg->next) {
+		uint32_t n;
+
+		if (off >= seg->data_len) {
+			off -= seg->data_len;
+			continue;
+		}
+		n = RTE_MIN(left, (uint32_t)seg->data_len - off);
+		crc = rte_hash_crc(rte_pktmbuf_mtod_offset(seg, const uint8_t *, off), n, crc);
+		left -= n;
+		off = 0;
+	}
+	crc = rte_cpu_to_le_32(~crc);
 	memcpy(sctp + 8, &crc, 4);
 }
 
@@ -352,6 +365,38 @@ int dp_pop_vlan(struct rte_mbuf *m, struct pkt_layers *l)
 	l->l2_5 = (p[12] == 0x81 && p[13] == 0x00) || (p[12] == 0x88 && p[13] == 0xa8) ?
 		  12 : PKT_NO_LAYER;
 	shift_layers(l, -4);
+	return 0;
+}
+
+int dp_pull_head(struct rte_mbuf *m)
+{
+	uint32_t want = RTE_MIN(rte_pktmbuf_pkt_len(m), rte_pktmbuf_data_len(m) +
+				(uint32_t)rte_pktmbuf_tailroom(m));
+	struct rte_mbuf *seg;
+
+	if (rte_pktmbuf_data_len(m) >= want)
+		return -1;
+	for (seg = m; seg != NULL; seg = seg->next)
+		if (rte_mbuf_refcnt_read(seg) != 1 || !RTE_MBUF_DIRECT(seg))
+			return -1; /* not ours to move bytes in */
+	while (rte_pktmbuf_data_len(m) < want) {
+		uint16_t k;
+
+		seg = m->next;
+		k = (uint16_t)RTE_MIN((uint32_t)seg->data_len, want - rte_pktmbuf_data_len(m));
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+		       rte_pktmbuf_mtod(seg, uint8_t *), k);
+		m->data_len = (uint16_t)(m->data_len + k);
+		seg->data_off = (uint16_t)(seg->data_off + k);
+		seg->data_len = (uint16_t)(seg->data_len - k);
+		if (seg->data_len == 0) {
+			m->next = seg->next;
+			m->nb_segs--;
+			seg->next = NULL;
+			seg->nb_segs = 1;
+			rte_pktmbuf_free_seg(seg);
+		}
+	}
 	return 0;
 }
 

@@ -23,6 +23,12 @@ int dp_push_vlan(struct rte_mbuf *m, struct pkt_layers *l, rte_be16_t tpid, rte_
 int dp_pop_vlan(struct rte_mbuf *m, struct pkt_layers *l);
 int dp_dec_ttl(struct rte_mbuf *m, const struct pkt_layers *l);
 
+/* Move bytes from later segments of a chain into its first one until it
+ * is full (or holds the whole packet), so headers that straddled segments
+ * can be read and written in place. -1 if nothing could move: the first
+ * segment is full, or a segment is shared or not our own buffer. */
+int dp_pull_head(struct rte_mbuf *m);
+
 /* The outer VLAN ID of a frame, or -1 if untagged. */
 int dp_vlan_vid(const struct rte_mbuf *m, const struct pkt_layers *l);
 

@@ -167,6 +167,33 @@ static inline bool same_as_last(struct burst_ctx *ctx, const struct dp_entry *pw
 	return true;
 }
 
+static inline void parse_head(const struct burst_ctx *ctx, const struct rte_mbuf *m,
+			      struct flow_key *key, struct pkt_layers *l)
+{
+	pkt_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+		  rte_pktmbuf_pkt_len(m), ctx->in->ofport, key, l);
+}
+
+/* Parse m; headers that straddle segments of a chain are pulled into its
+ * first segment first. false: they cannot be (longer than a segment), and
+ * the packet must not pass with half a key. */
+static bool parse(struct burst_ctx *ctx, struct rte_mbuf *m, struct flow_key *key,
+		  struct pkt_layers *l)
+{
+	parse_head(ctx, m, key, l);
+	if (unlikely(l->anomaly == PKT_SPLIT_HDR)) {
+		ctx->st->anomalies[PKT_SPLIT_HDR]++;
+		if (dp_pull_head(m) != 0)
+			return false;
+		parse_head(ctx, m, key, l);
+		if (l->anomaly == PKT_SPLIT_HDR)
+			return false;
+	}
+	if (unlikely(l->anomaly != PKT_OK))
+		ctx->st->anomalies[l->anomaly]++;
+	return true;
+}
+
 /*
  * The burst in two passes: parse every packet and start loading its EMC
  * slot, then look up and run each. The slots' cache misses overlap instead
@@ -180,18 +207,22 @@ static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
 	uint32_t hashes[SWITCH_BURST];
 
 	for (uint16_t i = 0; i < n; i++) {
-		pkt_parse(rte_pktmbuf_mtod(pkts[i], const uint8_t *),
-			  rte_pktmbuf_data_len(pkts[i]), ctx->in->ofport, &keys[i], &layers[i]);
-		if (unlikely(layers[i].anomaly != PKT_OK))
-			ctx->st->anomalies[layers[i].anomaly]++;
+		if (unlikely(!parse(ctx, pkts[i], &keys[i], &layers[i]))) {
+			ctx->st->drops[BR_DROP_MALFORMED]++;
+			rte_pktmbuf_free(pkts[i]);
+			pkts[i] = NULL;
+			continue;
+		}
 		hashes[i] = flow_cache_hash(&keys[i]);
 		flow_cache_prefetch(cache, hashes[i]);
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		enum cache_level level;
-		const struct dp_entry *e = flow_cache_lookup(cache, ctx->br, &keys[i], hashes[i],
-							     &level);
+		const struct dp_entry *e;
 
+		if (unlikely(pkts[i] == NULL))
+			continue;
+		e = flow_cache_lookup(cache, ctx->br, &keys[i], hashes[i], &level);
 		if (unlikely(e == NULL)) {
 			ctx->st->drops[BR_DROP_NO_MBUF]++;
 			rte_pktmbuf_free(pkts[i]);

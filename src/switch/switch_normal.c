@@ -22,17 +22,39 @@ static bool vlan_allowed(const struct bridge_port *bp, uint16_t vlan)
 	return false;
 }
 
+/* Does m leave for bp in vlan as it is? A trunk wants the frame tagged
+ * with vlan (untagged for VLAN 0), an access port untagged. A priority
+ * tag (VID 0) on a frame in another VLAN gets that VLAN's VID. */
+static bool egress_as_is(const struct bridge_port *bp, uint16_t vlan, const struct rte_mbuf *m,
+			 const struct pkt_layers *l)
+{
+	bool want = bp->tag == 0 && vlan != 0;
+
+	if (l->l2_5 == PKT_NO_LAYER)
+		return !want;
+	return want && dp_vlan_vid(m, l) == vlan;
+}
+
+/* The frame's outer tag carries vid now; its priority bits stay. */
+static void set_vid(struct rte_mbuf *m, const struct pkt_layers *l, uint16_t vid)
+{
+	uint8_t *tci = rte_pktmbuf_mtod_offset(m, uint8_t *, l->l2_5 + 2);
+
+	tci[0] = (uint8_t)((tci[0] & 0xf0) | vid >> 8);
+	tci[1] = (uint8_t)vid;
+}
+
 /* Send m to bp in vlan, tagged or not as the port wants. give: m is ours
  * to hand over (its last use); otherwise the batch gets its own reference,
  * or its own copy if the tag must change. */
 static void normal_egress(struct burst_ctx *ctx, struct bridge_port *bp, uint16_t vlan,
 			  struct rte_mbuf *m, const struct pkt_layers *l, bool give)
 {
-	bool tagged = l->l2_5 != PKT_NO_LAYER;
 	bool want = bp->tag == 0 && vlan != 0;
 	struct pkt_layers cl = *l;
+	int rc = 0;
 
-	if (tagged == want) {
+	if (egress_as_is(bp, vlan, m, l)) {
 		if (give)
 			out_enqueue(ctx, bp->ofport, m);
 		else
@@ -44,8 +66,13 @@ static void normal_egress(struct burst_ctx *ctx, struct bridge_port *bp, uint16_
 		ctx->st->drops[BR_DROP_NO_MBUF]++;
 		return;
 	}
-	if (want ? dp_push_vlan(m, &cl, rte_cpu_to_be_16(0x8100), rte_cpu_to_be_16(vlan))
-		 : dp_pop_vlan(m, &cl)) {
+	if (!want)
+		rc = dp_pop_vlan(m, &cl);
+	else if (cl.l2_5 == PKT_NO_LAYER)
+		rc = dp_push_vlan(m, &cl, rte_cpu_to_be_16(0x8100), rte_cpu_to_be_16(vlan));
+	else
+		set_vid(m, &cl, vlan);
+	if (rc) {
 		rte_pktmbuf_free(m);
 		ctx->st->drops[BR_DROP_MALFORMED]++;
 		return;
@@ -133,9 +160,29 @@ static bool is_unicast(const struct rte_ether_addr *a)
 	return !rte_is_multicast_ether_addr(a);
 }
 
-/* The packet's VLAN in the bridge, or -1 if the input port refuses it. */
-static int input_vlan(const struct bridge_port *in, int vid)
+/* A priority tag (VID 0) in front of another tag. */
+static bool priority_tag_over_tag(const struct rte_mbuf *m, const struct pkt_layers *l, int vid)
 {
+	const uint8_t *t;
+
+	if (vid != 0 || rte_pktmbuf_data_len(m) < (uint32_t)l->l2_5 + 6)
+		return false;
+	t = rte_pktmbuf_mtod_offset(m, const uint8_t *, l->l2_5 + 4);
+	return (t[0] == 0x81 && t[1] == 0x00) || (t[0] == 0x88 && t[1] == 0xa8);
+}
+
+/* The packet's VLAN in the bridge, or -1 if the input port refuses it.
+ * VID 0 is a priority tag: the frame is in the port's VLAN, as if
+ * untagged (IEEE 802.1Q). A priority tag in front of another tag is
+ * refused: one reader would put the frame in the port's VLAN, the next
+ * switch in the inner tag's (VLAN hopping). */
+static int input_vlan(const struct bridge_port *in, const struct rte_mbuf *m,
+		      const struct pkt_layers *l)
+{
+	int vid = dp_vlan_vid(m, l);
+
+	if (priority_tag_over_tag(m, l, vid))
+		return -1;
 	if (in->tag)
 		return vid > 0 ? -1 : in->tag;
 	if (vid < 0)
@@ -159,7 +206,7 @@ static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 		ctx->st->drops[BR_DROP_PORT_DOWN]++;
 		return 1;
 	}
-	vlan = input_vlan(in, dp_vlan_vid(m, l));
+	vlan = input_vlan(in, m, l);
 	if (vlan < 0) {
 		ctx->st->drops[BR_DROP_VLAN]++;
 		return 1;
@@ -173,9 +220,8 @@ static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 	if (dst != 0 && dst <= BRIDGE_MAX_PORTS && ctx->br->ports[dst] != NULL &&
 	    vlan_allowed(ctx->br->ports[dst], (uint16_t)vlan)) {
 		struct bridge_port *to = ctx->br->ports[dst];
-		bool tagged = l->l2_5 != PKT_NO_LAYER;
 
-		if (tagged == (to->tag == 0 && vlan != 0) && rte_pktmbuf_data_len(m) >= 16) {
+		if (egress_as_is(to, (uint16_t)vlan, m, l) && rte_pktmbuf_data_len(m) >= 16) {
 			memcpy(ctx->last_hdr, eth, sizeof(ctx->last_hdr));
 			ctx->last_to = dst;
 		}

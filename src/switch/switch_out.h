@@ -5,6 +5,11 @@
  * under the port's TX lock, since any worker may send to any port. A packet
  * sent to several ports is shared by reference count; a rewrite after an
  * output copies it first (writable()).
+ *
+ * A packet longer than one buffer is a chain of segments, and
+ * rte_pktmbuf_free() drops one reference from each segment: so a share
+ * takes a reference on every segment, and a packet is ours to write only
+ * if no segment is shared.
  */
 #ifndef XVIO_SWITCH_OUT_H
 #define XVIO_SWITCH_OUT_H
@@ -106,7 +111,7 @@ static inline void out_flush_all(struct burst_ctx *ctx)
 /* Output a packet we go on using: the batch gets its own reference. */
 static inline void output_shared(struct burst_ctx *ctx, uint16_t ofport, struct rte_mbuf *m)
 {
-	rte_mbuf_refcnt_update(m, 1);
+	rte_pktmbuf_refcnt_update(m, 1);
 	out_enqueue(ctx, ofport, m);
 }
 
@@ -115,7 +120,9 @@ static inline struct rte_mbuf *writable(struct rte_mbuf *m)
 {
 	struct rte_mbuf *c;
 
-	if (rte_mbuf_refcnt_read(m) == 1)
+	for (c = m; c != NULL && rte_mbuf_refcnt_read(c) == 1; c = c->next)
+		;
+	if (c == NULL)
 		return m;
 	c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
 	rte_pktmbuf_free(m);

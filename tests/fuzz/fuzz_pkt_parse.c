@@ -66,10 +66,13 @@ static void check_key(const struct flow_key *k, const struct pkt_layers *ly, uin
 	CHECK(!(k->nw_frag & ~(FLOW_FRAG_ANY | FLOW_FRAG_LATER)));
 	CHECK(!(k->nw_frag & FLOW_FRAG_LATER) || ly->l4 == PKT_NO_LAYER);
 	CHECK(!(k->tcp_flags & ~RTE_BE16(0x0fff)));
-	if (ly->l3 == PKT_NO_LAYER)   /* no L3: nothing above L2 in the key */
+	if (ly->l3 == PKT_NO_LAYER) {  /* no L3: nothing above L2 in the key */
 		CHECK(ZERO(k->nw_proto) && ZERO(k->nw_frag) && ZERO(k->nw_tos) &&
-		      ZERO(k->nw_ttl) && ZERO(k->nw_src) && ZERO(k->nw_dst) &&
-		      ZERO(k->ipv6_src) && ZERO(k->ipv6_dst));
+		      ZERO(k->nw_ttl) && ZERO(k->nw_src) && ZERO(k->nw_dst));
+		/* ...but the addresses of IPv6 with cut extension headers */
+		CHECK((ZERO(k->ipv6_src) && ZERO(k->ipv6_dst)) ||
+		      (dl_type == RTE_ETHER_TYPE_IPV6 && ly->anomaly == PKT_TRUNC_L3));
+	}
 	else
 		CHECK(dl_type == RTE_ETHER_TYPE_IPV4 || dl_type == RTE_ETHER_TYPE_IPV6 ||
 		      dl_type == RTE_ETHER_TYPE_ARP || dl_type == RTE_ETHER_TYPE_RARP);
@@ -79,6 +82,13 @@ static void check_key(const struct flow_key *k, const struct pkt_layers *ly, uin
 		CHECK(ZERO(k->nw_src) && ZERO(k->nw_dst));
 	else
 		CHECK(ZERO(k->ipv6_src) && ZERO(k->ipv6_dst));
+}
+
+static int same(const struct flow_key *k1, const struct pkt_layers *l1,
+		const struct flow_key *k2, const struct pkt_layers *l2)
+{
+	return memcmp(k1, k2, sizeof(*k1)) == 0 && l1->l2_5 == l2->l2_5 && l1->l3 == l2->l3 &&
+	       l1->l4 == l2->l4 && l1->l3_len == l2->l3_len && l1->anomaly == l2->anomaly;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -91,7 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *odd;
 
 	memset(&key, 0xa5, sizeof(key));   /* the parser must write every byte */
-	pkt_parse(data, len, IN_PORT, &key, &ly);
+	pkt_parse(data, len, len, IN_PORT, &key, &ly);
+	CHECK(ly.anomaly != PKT_SPLIT_HDR);   /* a flat frame has no later segment */
 	check_layers(&ly, len);
 	check_key(&key, &ly, len);
 
@@ -102,10 +113,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(odd + 1, data, len);
 	memset(&again, 0x5a, sizeof(again));
-	pkt_parse(odd + 1, len, IN_PORT, &again, &ly_again);
+	pkt_parse(odd + 1, len, len, IN_PORT, &again, &ly_again);
 	free(odd);
-	CHECK(memcmp(&key, &again, sizeof(key)) == 0);
-	CHECK(ly.l2_5 == ly_again.l2_5 && ly.l3 == ly_again.l3 && ly.l4 == ly_again.l4 &&
-	      ly.l3_len == ly_again.l3_len && ly.anomaly == ly_again.anomaly);
+	CHECK(same(&key, &ly, &again, &ly_again));
+
+	/* As a chain whose first segment holds only some bytes: nothing read
+	 * past them (the copy is exactly that long), and the flat answer or
+	 * a request to pull the headers up. */
+	for (uint32_t head = len / 2; head < len; head += (len - head + 1) / 2) {
+		uint8_t *part = malloc(head + 1);
+
+		if (!part)
+			return 0;
+		memcpy(part, data, head);
+		pkt_parse(part, head, len, IN_PORT, &again, &ly_again);
+		free(part);
+		CHECK(ly_again.anomaly == PKT_SPLIT_HDR || same(&key, &ly, &again, &ly_again));
+	}
 	return 0;
 }

@@ -537,8 +537,9 @@ static struct parse_case cases[] = {
 	{ "ipv6_eight_extension_headers_are_walked", FRAME(ipv6_eight_ext),
 	  { L2(0x86dd), IP6, .nw_proto = 17, .nw_ttl = 64, PORTS(1, 2) },
 	  OK(14, 118, 112) },
-	{ "ipv6_nine_extension_headers_count_as_truncated", FRAME(ipv6_nine_ext),
-	  { L2(0x86dd) }, L2_ONLY(PKT_TRUNC_L3) },
+	{ "ipv6_nine_extension_headers_are_walked_too", FRAME(ipv6_nine_ext),
+	  { L2(0x86dd), IP6, .nw_proto = 17, .nw_ttl = 64, PORTS(1, 2) },
+	  OK(14, 126, 120) },
 	{ "ipv6_first_fragment_has_l4", FRAME(ipv6_frag_first),
 	  { L2(0x86dd), IP6, .nw_proto = 17, .nw_ttl = 64, .nw_frag = FLOW_FRAG_ANY,
 	    PORTS(7, 9) },
@@ -597,8 +598,8 @@ static struct parse_case cases[] = {
 	  { L2(0x0800) }, L2_ONLY(PKT_TRUNC_L3) },
 	{ "ipv6_payload_past_frame_is_bad_l3", FRAME(ipv6_payload_past_frame),
 	  { L2(0x86dd) }, L2_ONLY(PKT_BAD_L3) },
-	{ "ipv6_extension_past_payload_is_truncated_l3", FRAME(ipv6_ext_past_payload),
-	  { L2(0x86dd) }, L2_ONLY(PKT_TRUNC_L3) },
+	{ "ipv6_extension_past_payload_is_truncated_l3_but_keeps_addresses",
+	  FRAME(ipv6_ext_past_payload), { L2(0x86dd), IP6 }, L2_ONLY(PKT_TRUNC_L3) },
 	{ "cut_arp_is_truncated_l3", FRAME(arp_truncated),
 	  { L2(0x0806) }, L2_ONLY(PKT_TRUNC_L3) },
 	{ "tcp_data_offset_below_5_is_truncated_l4", FRAME(tcp_offset_below_5),
@@ -668,7 +669,7 @@ static void expect_parse(const uint8_t *frame, uint32_t len,
 
 		memmove(copy + 1 - shift, frame, len);   /* buffer end stays at len */
 		memset(&key, 0xa5, sizeof(key));        /* every byte must be written */
-		pkt_parse(copy + 1 - shift, len, IN_PORT, &key, &ly);
+		pkt_parse(copy + 1 - shift, len, len, IN_PORT, &key, &ly);
 		check_key(want, &key);
 		assert_string_equal(pkt_anomaly_name(ly.anomaly),
 				    pkt_anomaly_name(want_ly->anomaly));
@@ -680,11 +681,55 @@ static void expect_parse(const uint8_t *frame, uint32_t len,
 	free(copy);
 }
 
+static void same_layers(const struct pkt_layers *a, const struct pkt_layers *b)
+{
+	assert_int_equal(a->anomaly, b->anomaly);
+	assert_int_equal(a->l2_5, b->l2_5);
+	assert_int_equal(a->l3, b->l3);
+	assert_int_equal(a->l4, b->l4);
+	assert_int_equal(a->l3_len, b->l3_len);
+}
+
+/*
+ * The frame as a chain whose first segment holds only head bytes, for
+ * every head: the parser reads nothing past the head (an ASan build
+ * checks), and either gives the answer the flat frame gives or says a
+ * header lies past the head. A head that holds every header the flat
+ * parse used never asks.
+ */
+static void expect_split_parses_alike(const uint8_t *frame, uint32_t len)
+{
+	struct flow_key flat, key;
+	struct pkt_layers flat_ly, ly;
+	uint32_t used;
+
+	pkt_parse(frame, len, len, IN_PORT, &flat, &flat_ly);
+	used = len;
+	if (flat_ly.l4 != PKT_NO_LAYER)   /* the L4 header is the last one read */
+		used = flat_ly.l4 + (flat.nw_proto == 6 ? (frame[flat_ly.l4 + 12] >> 4) * 4u :
+				     flat.nw_proto == 132 ? 12u : 8u);
+	for (uint32_t head = 0; head < len; head++) {
+		uint8_t *copy = malloc(head + 1);
+
+		assert_non_null(copy);
+		memcpy(copy, frame, head);
+		pkt_parse(copy, head, len, IN_PORT, &key, &ly);
+		free(copy);
+		if (ly.anomaly == PKT_SPLIT_HDR) {
+			assert_true(head < used);
+			continue;
+		}
+		check_key(&flat, &key);
+		same_layers(&flat_ly, &ly);
+	}
+}
+
 static void run_case(void **state)
 {
 	const struct parse_case *c = *state;
 
 	expect_parse(c->frame, c->len, &c->key, &c->layers);
+	expect_split_parses_alike(c->frame, c->len);
 }
 
 static struct flow_key l2_key(uint16_t dl_type)
@@ -729,6 +774,44 @@ static void every_prefix_of_arp_is_truncated_l3(void **state)
 	check_prefixes(FRAME(arp_request), 0x0806, sizeof(arp_request));
 }
 
+/* An IPv6 EtherType whose header says version 4: not IPv6 (rewrites would
+ * trust its layout). */
+static void ipv6_with_another_version_is_bad_l3(void **state)
+{
+	uint8_t f[sizeof(ipv6_ext_udp)];
+	struct flow_key l2 = l2_key(0x86dd);
+	struct pkt_layers ly = L2_ONLY(PKT_BAD_L3);
+
+	(void)state;
+	memcpy(f, ipv6_ext_udp, sizeof(f));
+	f[14] = (uint8_t)((f[14] & 0x0f) | 0x40);
+	expect_parse(f, sizeof(f), &l2, &ly);
+}
+
+/* A jumbo frame: lengths are checked against the packet, not the head. */
+static void ip_length_past_the_head_but_within_the_packet_is_fine(void **state)
+{
+	struct flow_key key;
+	struct pkt_layers ly;
+	uint8_t f[14 + 20 + 20] = { 0 };
+
+	(void)state;
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[16] = 9000 >> 8;           /* total length 9000 */
+	f[17] = 9000 & 0xff;
+	f[23] = 6;                   /* TCP */
+	f[14 + 20 + 3] = 80;         /* dport */
+	f[14 + 20 + 12] = 0x50;      /* data offset 5 */
+	pkt_parse(f, sizeof(f), 14 + 9000, IN_PORT, &key, &ly);
+	assert_int_equal(ly.anomaly, PKT_OK);
+	assert_int_equal(ly.l3_len, 9000);
+	assert_int_equal(ly.l4, 34);
+	assert_int_equal(key.tp_dst, RTE_BE16(80));
+	pkt_parse(f, sizeof(f), 14 + 8999, IN_PORT, &key, &ly);
+	assert_int_equal(ly.anomaly, PKT_BAD_L3);
+}
+
 static void anomalies_have_names(void **state)
 {
 	(void)state;
@@ -737,6 +820,7 @@ static void anomalies_have_names(void **state)
 	assert_string_equal(pkt_anomaly_name(PKT_TRUNC_L3), "truncated_l3");
 	assert_string_equal(pkt_anomaly_name(PKT_BAD_L3), "bad_l3");
 	assert_string_equal(pkt_anomaly_name(PKT_TRUNC_L4), "truncated_l4");
+	assert_string_equal(pkt_anomaly_name(PKT_SPLIT_HDR), "split_header");
 	assert_string_equal(pkt_anomaly_name(PKT_ANOMALY__COUNT), "unknown");
 }
 
@@ -746,6 +830,8 @@ int main(void)
 		cmocka_unit_test(every_prefix_of_ipv4_tcp_is_cut_at_its_layer),
 		cmocka_unit_test(every_prefix_of_ipv6_with_extensions_is_cut_at_its_layer),
 		cmocka_unit_test(every_prefix_of_arp_is_truncated_l3),
+		cmocka_unit_test(ipv6_with_another_version_is_bad_l3),
+		cmocka_unit_test(ip_length_past_the_head_but_within_the_packet_is_fine),
 		cmocka_unit_test(anomalies_have_names),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(cases) + ARRAY_SIZE(named)];
