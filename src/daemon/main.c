@@ -7,6 +7,7 @@
  * SIGINT/SIGTERM through a signalfd. Workers run the datapath on their own
  * lcores (worker/worker.h); rte_vhost runs its own thread.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,6 +45,42 @@ RTE_LOG_REGISTER(xvio_logtype, xvio, INFO);
 /* With --daemon, the child tells the waiting parent how start-up went. */
 static int ready_pipe = -1;
 
+/* With --daemon, what start-up logs (the EAL's lines among them) is held
+ * here: a start that fails gives it to the caller, one that works keeps
+ * the terminal quiet and sends it to syslog. */
+static FILE *startup_log;
+static char *startup_text;
+static size_t startup_len;
+
+static void startup_log_hold(void)
+{
+	startup_log = open_memstream(&startup_text, &startup_len);
+	if (startup_log != NULL)
+		rte_openlog_stream(startup_log);
+}
+
+static void startup_log_release(bool failed)
+{
+	char *line, *next;
+
+	if (startup_log == NULL)
+		return;
+	fflush(startup_log);
+	rte_openlog_stream(NULL);   /* from here on: syslog (and stdout, /dev/null) */
+	if (failed)
+		fwrite(startup_text, 1, startup_len, stderr);
+	else
+		for (line = startup_text; line != NULL && *line; line = next) {
+			next = strchr(line, '\n');
+			if (next != NULL)
+				*next++ = '\0';
+			rte_log(RTE_LOG_INFO, RTE_LOGTYPE_USER1, "%s\n", line);
+		}
+	fclose(startup_log);
+	free(startup_text);
+	startup_log = NULL;
+}
+
 static void redirect_to_null(int fd)
 {
 	int null = open("/dev/null", O_RDWR);
@@ -58,12 +95,13 @@ static void redirect_to_null(int fd)
 static void notify_parent(char status)
 {
 	if (ready_pipe >= 0) {
-		/* Start-up messages went to the caller's stderr (a terminal,
-		 * or the journal under systemd), so a failed start says why;
-		 * once running, the log goes to syslog only. Detach before
-		 * the parent exits: it may be read to EOF. */
+		/* A failed start says why on the caller's stderr (a terminal,
+		 * or the journal under systemd); once running, the log goes to
+		 * syslog only. Detach before the parent exits: it may be read
+		 * to EOF. */
 		if (status == 0)
 			redirect_to_null(STDERR_FILENO);
+		startup_log_release(status != 0);
 		if (write(ready_pipe, &status, 1) < 0)
 			(void)0; /* the parent is gone; nothing to tell */
 		close(ready_pipe);
@@ -92,6 +130,7 @@ static int daemonize(void)
 	}
 	close(fds[0]);
 	ready_pipe = fds[1];
+	startup_log_hold();
 	if (setsid() < 0)
 		return -errno;
 	/* stderr stays until start-up is over: notify_parent() */
@@ -229,6 +268,23 @@ static void control_loop(int sigfd)
 	}
 }
 
+/* The EAL leaves its runtime directory (config, memory maps, the
+ * multi-process and telemetry sockets) behind at exit: remove it, so
+ * each start with a new --file-prefix does not leave one more. */
+static void remove_runtime_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_type != DT_DIR)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	rmdir(path);
+}
+
 int main(int argc, char **argv)
 {
 	struct xviod_options opts;
@@ -272,9 +328,9 @@ int main(int argc, char **argv)
 	rc = rte_eal_init(eal_argc, eal_argv_copy);
 	free(eal_argv_copy);
 	if (rc < 0) {
+		notify_parent(1);   /* the EAL's own messages first */
 		fprintf(stderr, "xviod: DPDK EAL init failed: %s\n",
 			rte_errno ? rte_strerror(rte_errno) : "see the EAL messages above");
-		notify_parent(1);
 		return 1;
 	}
 	rc = 1;
@@ -326,7 +382,9 @@ out_eal:
 	if (opts.pidfile[0] && rc == 0)
 		unlink(opts.pidfile);
 	XVIO_LOG(INFO, "stopped");
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	remove_runtime_dir(dir);
 	options_free_eal_argv(eal_argc, eal_argv);
 	return rc;
 }

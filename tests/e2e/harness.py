@@ -8,6 +8,7 @@ passes or fails on how fast something happened.
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import time
@@ -103,6 +104,7 @@ class Xviod:
         self.logf.close()
         rc = self.proc.returncode
         self.proc = None
+        remove_runtime_dir(self.prefix)  # xviod removes its own, unless killed
         return rc
 
     def run_ctl(self, *args, check=True):
@@ -130,6 +132,11 @@ class Xviod:
         return self.ctl("port", "show", name)
 
 
+def remove_runtime_dir(prefix):
+    """The EAL's runtime directory of a process that is gone."""
+    shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
+
+
 class Testpmd:
     """An interactive dpdk-testpmd: the VM's virtio-net frontend, a traffic
     generator, or both. Commands go through its prompt."""
@@ -140,9 +147,10 @@ class Testpmd:
     def __init__(self, name, vdevs, workdir, fwd="io", lcores="0@0,1@0",
                  mbufs=8192, extra_args=(), rxq=1, txq=1):
         self.name = name
+        self.prefix = f"tp-{name}-{os.getpid()}"
         self.log = Path(workdir) / f"testpmd-{name}.log"
         args = [TESTPMD, "--lcores", lcores, "--no-huge", "-m", "512",
-                "--single-file-segments", "--no-pci", "--file-prefix", f"tp-{name}-{os.getpid()}"]
+                "--single-file-segments", "--no-pci", "--file-prefix", self.prefix]
         for v in vdevs:
             args += ["--vdev", v]
         args += ["--", "-i", f"--forward-mode={fwd}", f"--total-num-mbufs={mbufs}",
@@ -213,11 +221,13 @@ class Testpmd:
             except (BrokenPipeError, subprocess.TimeoutExpired):
                 self.kill()
         self.logf.close()
+        remove_runtime_dir(self.prefix)
 
     def kill(self):
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        remove_runtime_dir(self.prefix)
 
 
 def sh(cmd, check=True):

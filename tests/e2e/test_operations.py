@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
+
 
 from harness import XVIOD, XVIOCTL, Xviod, wait_for
 
@@ -56,12 +58,17 @@ def test_daemon_mode_writes_a_pidfile_and_stops_on_sigterm(workdir):
                         "-p", str(pidfile), "-c", str(sock), "-s", str(workdir),
                         "--file-prefix", f"daemon-{os.getpid()}"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    # The parent returns once the daemon is ready to serve.
+    # The parent returns once the daemon is ready to serve, and says
+    # nothing: the EAL's start-up lines went to syslog.
+    assert (r.stdout, r.stderr) == ("", "")
     assert sock.exists()
     pid = int(pidfile.read_text())
+    runtime = Path(f"/var/run/dpdk/daemon-{os.getpid()}")
+    assert runtime.is_dir()
     os.kill(pid, signal.SIGTERM)
     wait_for(lambda: not os.path.exists(f"/proc/{pid}"), "the daemon to exit")
     assert not sock.exists() and not pidfile.exists()
+    assert not runtime.exists(), "the EAL runtime directory is left behind"
 
 
 def test_daemon_mode_reports_a_failed_start(workdir):
@@ -70,6 +77,9 @@ def test_daemon_mode_reports_a_failed_start(workdir):
                         "-c", "/proc/xvio-cannot-be-here/c.sock", "-s", str(workdir),
                         "--file-prefix", f"dfail-{os.getpid()}"], capture_output=True, text=True, timeout=60)
     assert r.returncode != 0
+    assert "cannot listen on /proc/xvio-cannot-be-here/c.sock" in r.stderr or \
+        "cannot create" in r.stderr, r.stderr
+    assert "EAL: " in r.stderr   # what start-up logged comes with the failure
 
 
 def test_telemetry_reports_relays_and_cores(xviod):
