@@ -24,11 +24,16 @@ def add_relay(x, i, workdir, vm_mode="server", memif=None):
     x.ctl("relay", "add", f"r{i}", f"vm{i}", f"nic{i}")
 
 
-def start_loop(workdir, i, server=False):
-    """A VM + wire peer for relay i, with traffic circling."""
+def start_loop(workdir, i, server=False, x=None):
+    """A VM + wire peer for relay i, with traffic circling. The loop is one
+    burst: with x (the xviod), it is sent once both of the relay's ports
+    are up, so it cannot be dropped on a port that is still coming up."""
     vu = f"net_virtio_user{i},path={workdir}/vm{i}.sock" + (",server=1" if server else "")
     tp = Testpmd(f"loop{i}-{time.monotonic_ns()}", [
         vu, f"net_memif{i},role=client,socket={workdir}/memif{i}.sock,id={i}"], workdir)
+    if x is not None:
+        wait_for(lambda: x.port(f"vm{i}")["state"] == "connected" and
+                 x.port(f"nic{i}")["state"] == "up", f"relay r{i}'s ports to come up")
     tp.cmd("start tx_first")
     return tp
 
@@ -50,7 +55,7 @@ def flowing(x, relay):
 def test_vm_killed_mid_burst_and_restarted_leaves_other_relays_alone(xviod, workdir):
     add_relay(xviod, 0, workdir)
     add_relay(xviod, 1, workdir)
-    a, b = start_loop(workdir, 0), start_loop(workdir, 1)
+    a, b = start_loop(workdir, 0, x=xviod), start_loop(workdir, 1, x=xviod)
     try:
         wait_for(flowing(xviod, "r0"), "traffic on r0")
         wait_for(flowing(xviod, "r1"), "traffic on r1")
@@ -58,7 +63,7 @@ def test_vm_killed_mid_burst_and_restarted_leaves_other_relays_alone(xviod, work
         wait_for(lambda: xviod.port("vm0")["state"] != "connected", "vm0 to disconnect")
         assert xviod.port("vm0")["disconnects"] == 1
         wait_for(flowing(xviod, "r1"), "r1 to keep flowing while vm0 is gone")
-        a = start_loop(workdir, 0)
+        a = start_loop(workdir, 0, x=xviod)
         wait_for(flowing(xviod, "r0"), "r0 to flow again after the VM came back")
         assert xviod.port("vm0")["connects"] == 2
         wait_for(flowing(xviod, "r1"), "r1 still flowing")

@@ -52,7 +52,7 @@ def transfer(bed, link, digest, size):
                       timeout=600).splitlines()
         cpu1 = qemu_cpu_seconds(g.proc.pid)
         after = bed.xviod.direction(bed.relay(link), "vm-to-nic")
-        n, got, secs = srv.communicate(timeout=600)[0].split()
+        n, got, secs, _ = srv.communicate(timeout=600)[0].split()
     finally:
         if srv.poll() is None:
             srv.kill()
