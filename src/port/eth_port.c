@@ -62,12 +62,34 @@ static int device_name(const char *devargs, char *bus, char *name, size_t len)
 	return rc;
 }
 
+/*
+ * All ports share one pool of packet buffers, and a NIC fills its receive
+ * rings from it when it starts (1024 buffers a queue): a few multi-queue
+ * NICs could take the whole pool, and then nothing can be received from a
+ * VM. A port whose start leaves less than a quarter of the pool free is
+ * refused. held: buffers in use before the start.
+ */
+static int check_pool_left(unsigned int held, char *err, size_t errlen)
+{
+	const struct rte_mempool *pool = port_pool();
+	unsigned int used = rte_mempool_in_use_count(pool);
+	unsigned int taken = used > held ? used - held : 0;
+
+	if (pool->size - used >= pool->size / 4)
+		return 0;
+	snprintf(err, errlen,
+		 "its receive rings took %u of the %u packet buffers, leaving %u (xviod keeps a quarter free for packets in flight): start xviod with more --mbufs, or give the port fewer queues",
+		 taken, pool->size, pool->size - used);
+	return -ENOSPC;
+}
+
 static int eth_port_configure(struct port *p, char *err, size_t errlen)
 {
 	struct eth_port *ep = &p->eth;
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	uint16_t nb_rxd = ETH_RX_DESC, nb_txd = ETH_TX_DESC;
+	unsigned int held;
 	int rc;
 
 	rc = rte_eth_dev_info_get(ep->port_id, &info);
@@ -137,11 +159,15 @@ static int eth_port_configure(struct port *p, char *err, size_t errlen)
 			return rc;
 		}
 	}
+	held = rte_mempool_in_use_count(port_pool());
 	rc = rte_eth_dev_start(ep->port_id);
 	if (rc) {
 		snprintf(err, errlen, "cannot start device: %s", rte_strerror(-rc));
 		return rc;
 	}
+	rc = check_pool_left(held, err, errlen);
+	if (rc)
+		return rc;
 	/* Some PMDs (net_tap) signal on the queue fd itself and have no
 	 * enable/disable: the fd is what matters. */
 	ep->rx_intr = conf.intr_conf.rxq;
