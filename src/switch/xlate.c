@@ -16,6 +16,7 @@ struct xlate_ctx {
 	xlate_trace_fn trace;
 	void *aux;
 	int depth;
+	unsigned int resubmits;   /* so far, against XLATE_MAX_RESUBMITS */
 	bool stop;                /* dec_ttl expired: nothing more happens */
 	bool missed_table0;
 	bool ops_full;
@@ -200,6 +201,29 @@ static void dec_ttl(struct xlate_ctx *ctx)
 
 static void do_table(struct xlate_ctx *ctx, unsigned int table);
 
+/* resubmit and goto_table: another lookup, within both bounds. Depth alone
+ * would still let a few tables of rules with several resubmits each cost
+ * an exponential number of lookups, so the total per packet is bounded
+ * too (Open vSwitch bounds it the same way). Either limit drops the
+ * packet: a partial translation would be a different decision. */
+static void recurse(struct xlate_ctx *ctx, unsigned int table)
+{
+	if (ctx->depth == XLATE_MAX_DEPTH) {
+		TRACE(ctx, "resubmits nested deeper than %d: packet dropped", XLATE_MAX_DEPTH);
+		ctx->stop = true;
+		ctx->prog->drop = BR_DROP_RESUBMIT_DEPTH;
+		return;
+	}
+	if (ctx->resubmits == XLATE_MAX_RESUBMITS) {
+		TRACE(ctx, "more than %d resubmits: packet dropped", XLATE_MAX_RESUBMITS);
+		ctx->stop = true;
+		ctx->prog->drop = BR_DROP_TOO_MANY_RESUBMITS;
+		return;
+	}
+	ctx->resubmits++;
+	do_table(ctx, table);
+}
+
 static void do_actions(struct xlate_ctx *ctx, const struct rule *r)
 {
 	const struct rule_actions *acts = __atomic_load_n(&r->actions, __ATOMIC_ACQUIRE);
@@ -262,13 +286,13 @@ static void do_actions(struct xlate_ctx *ctx, const struct rule *r)
 			if (a->resubmit.port != OFPORT_NONE)
 				ctx->key.in_port = rte_cpu_to_be_16(a->resubmit.port);
 			TRACE(ctx, "resubmit to table %u", t);
-			do_table(ctx, t);
+			recurse(ctx, t);
 			ctx->key.in_port = saved;
 			break;
 		}
 		case ACT_GOTO_TABLE:
 			TRACE(ctx, "goto_table:%u", a->goto_table.table);
-			do_table(ctx, a->goto_table.table);
+			recurse(ctx, a->goto_table.table);
 			break;
 		case ACT_METER:
 			TRACE(ctx, "meter:%u", a->meter.id);
@@ -286,12 +310,6 @@ static void do_table(struct xlate_ctx *ctx, unsigned int table)
 	const struct cls_rule *cr;
 	struct rule *r;
 
-	if (ctx->depth == XLATE_MAX_DEPTH) {
-		TRACE(ctx, "resubmits nested deeper than %d: packet dropped", XLATE_MAX_DEPTH);
-		ctx->stop = true;
-		ctx->prog->drop = BR_DROP_RESUBMIT_DEPTH;
-		return;
-	}
 	cr = cls ? cls_lookup(cls, &ctx->key, ctx->wc) : NULL;
 	if (cr == NULL) {
 		TRACE(ctx, "table %u: no match", table);

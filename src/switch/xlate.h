@@ -24,6 +24,7 @@
 #define XLATE_MAX_OPS 64
 #define XLATE_MAX_RULES 16      /* rules credited per packet */
 #define XLATE_MAX_DEPTH 32      /* nested resubmit/goto_table */
+#define XLATE_MAX_RESUBMITS 4096 /* resubmit/goto_table in all, per packet */
 
 struct dp_program {
 	uint8_t n_ops;

@@ -195,6 +195,12 @@ CASES = {
         {1: [Ether(src=A, dst=B) / IP(proto=6) / Raw(b"\x00\x50")]},
         {2: [Ether(src=A, dst=B) / IP(proto=6) / Raw(b"\x00\x50")]},
         anomalies={1: {"truncated_l4": 1}}),
+    # 2^20 lookups unless the work per packet is bounded: dropped after
+    # 4096 resubmits instead (before, 64 copies of each frame went out).
+    "resubmit_fanout_is_bounded_and_counted": Case(
+        [f"table={t},actions=resubmit(,{t + 1}),resubmit(,{t + 1})" for t in range(20)] +
+        ["table=20,actions=output:2"],
+        {1: [udp()] * 3}, {}, drops={1: {"too_many_resubmits": 3}}),
     "rewrite_needing_a_missing_header_drops_malformed": Case(
         ["ip,actions=mod_nw_src:1.2.3.4,output:2"],
         {1: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]}, {},
@@ -233,6 +239,21 @@ def test_switch(name, x, tmp_path):
         assert sum(f["n_packets"] for f in bed.dump_flows()) >= sum(
             1 for p in case.send.values() for _ in p) - sum(
             n for r in case.drops.values() for k, n in r.items() if k in ("no_match",))
+    finally:
+        bed.close()
+
+
+def test_trace_of_a_resubmit_fanout_stops_at_the_bound(x, tmp_path):
+    """trace runs on the control thread: it must stop where the datapath
+    does and say why."""
+    bed = PcapBridge(x, tmp_path, 2, [f"table={t},actions=resubmit(,{t + 1}),"
+                                      f"resubmit(,{t + 1})" for t in range(20)] +
+                     ["table=20,actions=output:2"])
+    try:
+        t = x.ctl("trace", bed.name, "in_port=1")
+        assert t["drop_reason"] == "too_many_resubmits", t["datapath_actions"]
+        assert t["steps"][-1].strip() == "more than 4096 resubmits: packet dropped"
+        assert sum("resubmit to table" in s for s in t["steps"]) == 4097
     finally:
         bed.close()
 

@@ -214,6 +214,72 @@ static void resubmit_loop_is_cut_and_counted(void **state)
 	assert_int_equal(prog.drop, BR_DROP_RESUBMIT_DEPTH);
 }
 
+static unsigned int trace_resubmits;
+
+static void count_resubmits(void *aux, int depth, const char *fmt, ...)
+{
+	(void)aux;
+	(void)depth;
+	if (strncmp(fmt, "resubmit", 8) == 0)
+		trace_resubmits++;
+}
+
+/* Each table resubmits twice to the next: 2^20 lookups if nothing bounds
+ * the total. Translation stops after XLATE_MAX_RESUBMITS and drops. */
+static void resubmit_fanout_is_bounded_and_counted(void **state)
+{
+	char rule[64];
+	struct flow_key k = key_of("in_port=1");
+
+	(void)state;
+	for (int t = 0; t < 20; t++) {
+		snprintf(rule, sizeof(rule), "table=%d,actions=resubmit(,%d),resubmit(,%d)", t,
+			 t + 1, t + 1);
+		add(rule);
+	}
+	add("table=20,actions=output:2");
+	trace_resubmits = 0;
+	xlate(&br, &k, &prog, &wc, count_resubmits, NULL);
+	assert_true(trace_resubmits <= XLATE_MAX_RESUBMITS + 1);
+	assert_int_equal(prog.n_ops, 0);
+	assert_int_equal(prog.drop, BR_DROP_TOO_MANY_RESUBMITS);
+}
+
+/* Fan-out within the budget is translated in full: 64 resubmits from
+ * table 0, each doing 63 more in table 1 (64 + 64 * 63 = 4096). */
+static void resubmits_up_to_the_budget_are_all_done(void **state)
+{
+	char rule[1024];
+	int n;
+
+	(void)state;
+	n = snprintf(rule, sizeof(rule), "table=0,actions=");
+	for (int i = 0; i < 64; i++)
+		n += snprintf(rule + n, sizeof(rule) - (size_t)n, "%sresubmit(,1)", i ? "," : "");
+	add(rule);
+	n = snprintf(rule, sizeof(rule), "table=1,actions=");
+	for (int i = 0; i < 63; i++)
+		n += snprintf(rule + n, sizeof(rule) - (size_t)n, "%sresubmit(,2)", i ? "," : "");
+	add(rule);
+	add("table=2,actions=load:0x1->NXM_NX_REG0[]");
+	run("in_port=1");
+	assert_int_equal(prog.drop, BR_DROP_ACTION);
+	/* One more resubmit in table 1 and the budget is exceeded. */
+	teardown(NULL);
+	setup(NULL);
+	n = snprintf(rule, sizeof(rule), "table=0,actions=");
+	for (int i = 0; i < 64; i++)
+		n += snprintf(rule + n, sizeof(rule) - (size_t)n, "%sresubmit(,1)", i ? "," : "");
+	add(rule);
+	n = snprintf(rule, sizeof(rule), "table=1,actions=");
+	for (int i = 0; i < 64; i++)
+		n += snprintf(rule + n, sizeof(rule) - (size_t)n, "%sresubmit(,2)", i ? "," : "");
+	add(rule);
+	add("table=2,actions=load:0x1->NXM_NX_REG0[]");
+	run("in_port=1");
+	assert_int_equal(prog.drop, BR_DROP_TOO_MANY_RESUBMITS);
+}
+
 static void vlan_set_on_untagged_pushes_first(void **state)
 {
 	(void)state;
@@ -381,6 +447,8 @@ int main(void)
 		T(dec_ttl_of_one_drops_and_looks_at_ttl),
 		T(registers_steer_between_tables_and_stay_out_of_the_program),
 		T(resubmit_loop_is_cut_and_counted),
+		T(resubmit_fanout_is_bounded_and_counted),
+		T(resubmits_up_to_the_budget_are_all_done),
 		T(vlan_set_on_untagged_pushes_first),
 		T(move_unwildcards_its_source),
 		T(cache_levels_upcall_then_emc_then_megaflow),
