@@ -34,6 +34,7 @@ static const char *const drop_names[BR_DROP__COUNT] = {
 	[BR_DROP_MALFORMED] = "malformed",
 	[BR_DROP_RESUBMIT_DEPTH] = "resubmit_depth",
 	[BR_DROP_TOO_MANY_RESUBMITS] = "too_many_resubmits",
+	[BR_DROP_TOO_MANY_ACTIONS] = "too_many_actions",
 	[BR_DROP_NO_MBUF] = "no_mbuf",
 };
 

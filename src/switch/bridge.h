@@ -84,6 +84,7 @@ enum bridge_drop {
 	BR_DROP_MALFORMED,       /* a rewrite needs a header that is cut short */
 	BR_DROP_RESUBMIT_DEPTH,  /* resubmit/goto loops deeper than allowed */
 	BR_DROP_TOO_MANY_RESUBMITS, /* more resubmit/goto in all than allowed */
+	BR_DROP_TOO_MANY_ACTIONS, /* more datapath actions than a program holds */
 	BR_DROP_NO_MBUF,         /* copying for several outputs failed */
 	BR_DROP__COUNT,
 };

@@ -412,8 +412,9 @@ static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 	struct flow_key wc;
 	const char *text;
 	struct bridge *br;
-	char acts[4096], wcs[2048];
+	char *acts, wcs[2048];
 	json_t *lines;
+	int len;
 	struct flow_match mwc;
 	int rc;
 
@@ -429,7 +430,15 @@ static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 	}
 	lines = json_array();
 	xlate(br, &spec.match.key, &prog, &wc, trace_line, lines);
-	flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, acts, sizeof(acts));
+	/* A flood of a wide bridge is long: sized, never cut. */
+	len = flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, NULL, 0);
+	acts = malloc((size_t)len + 1);
+	if (acts == NULL) {
+		json_decref(lines);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, acts, (size_t)len + 1);
 	memset(&mwc, 0, sizeof(mwc));
 	mwc.mask = wc;
 	flow_key_and(&mwc.key, &spec.match.key, &wc);
@@ -438,6 +447,7 @@ static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 			    "datapath_actions", prog.n_ops ? acts : "drop",
 			    "drop_reason", prog.n_ops ? "" : bridge_drop_name(prog.drop),
 			    "megaflow", wcs);
+	free(acts);
 	return 0;
 }
 

@@ -17,9 +17,8 @@ struct xlate_ctx {
 	void *aux;
 	int depth;
 	unsigned int resubmits;   /* so far, against XLATE_MAX_RESUBMITS */
-	bool stop;                /* dec_ttl expired: nothing more happens */
+	bool stop;                /* dropped (prog->drop says why): nothing more happens */
 	bool missed_table0;
-	bool ops_full;
 };
 
 #define TRACE(ctx, ...) do { \
@@ -44,11 +43,12 @@ static void emit(struct xlate_ctx *ctx, const struct action *a)
 {
 	struct dp_program *p = ctx->prog;
 
+	if (ctx->stop)
+		return;
 	if (p->n_ops == XLATE_MAX_OPS) {
-		if (!ctx->ops_full)
-			TRACE(ctx, "too many datapath actions (%d): the rest are ignored",
-			      XLATE_MAX_OPS);
-		ctx->ops_full = true;
+		TRACE(ctx, "more than %d datapath actions: packet dropped", XLATE_MAX_OPS);
+		ctx->stop = true;
+		p->drop = BR_DROP_TOO_MANY_ACTIONS;
 		return;
 	}
 	p->ops[p->n_ops++] = *a;
@@ -100,7 +100,7 @@ static void flood(struct xlate_ctx *ctx, bool all)
 	uint16_t in = rte_be_to_cpu_16(ctx->key.in_port);
 	unsigned int n = 0;
 
-	for (uint16_t p = 1; p <= BRIDGE_MAX_PORTS; p++)
+	for (uint16_t p = 1; p <= BRIDGE_MAX_PORTS && !ctx->stop; p++)
 		if (ctx->br->ports[p] != NULL && p != in) {
 			emit_output(ctx, p);
 			n++;
@@ -318,8 +318,7 @@ static void do_table(struct xlate_ctx *ctx, unsigned int table)
 		return;
 	}
 	r = container_of(cr, struct rule, cr);
-	if (ctx->prog->n_rules < XLATE_MAX_RULES)
-		ctx->prog->rules[ctx->prog->n_rules++] = r;
+	ctx->prog->rules[ctx->prog->n_rules++] = r; /* fits: see XLATE_MAX_RULES */
 	if (ctx->trace) {
 		char buf[1024];
 

@@ -21,14 +21,20 @@
 #include "flow/flow_key.h"
 #include "switch/bridge.h"
 
-#define XLATE_MAX_OPS 64
-#define XLATE_MAX_RULES 16      /* rules credited per packet */
 #define XLATE_MAX_DEPTH 32      /* nested resubmit/goto_table */
 #define XLATE_MAX_RESUBMITS 4096 /* resubmit/goto_table in all, per packet */
+/* Room for a flood of a full bridge several times over. A translation
+ * that needs more is dropped (too_many_actions), never cut short. */
+#define XLATE_MAX_OPS (2 * BRIDGE_MAX_PORTS)
+/* Every lookup credits at most one rule, so every rule a packet went
+ * through is credited: none stops counting (and expires by its
+ * idle_timeout) while in use. */
+#define XLATE_MAX_RULES (XLATE_MAX_RESUBMITS + 1)
 
+/* About 50 KB: one on the stack of the thread that translates. */
 struct dp_program {
-	uint8_t n_ops;
-	uint8_t n_rules;
+	uint16_t n_ops;
+	uint16_t n_rules;
 	uint8_t drop;           /* enum bridge_drop if the program outputs nothing */
 	struct rule *rules[XLATE_MAX_RULES];
 	struct action ops[XLATE_MAX_OPS];

@@ -196,10 +196,10 @@ CASES = {
         {2: [Ether(src=A, dst=B) / IP(proto=6) / Raw(b"\x00\x50")]},
         anomalies={1: {"truncated_l4": 1}}),
     # 2^20 lookups unless the work per packet is bounded: dropped after
-    # 4096 resubmits instead (before, 64 copies of each frame went out).
+    # 4096 resubmits instead.
     "resubmit_fanout_is_bounded_and_counted": Case(
         [f"table={t},actions=resubmit(,{t + 1}),resubmit(,{t + 1})" for t in range(20)] +
-        ["table=20,actions=output:2"],
+        ["table=20,actions=load:0x1->NXM_NX_REG0[]"],
         {1: [udp()] * 3}, {}, drops={1: {"too_many_resubmits": 3}}),
     "rewrite_needing_a_missing_header_drops_malformed": Case(
         ["ip,actions=mod_nw_src:1.2.3.4,output:2"],
@@ -248,12 +248,47 @@ def test_trace_of_a_resubmit_fanout_stops_at_the_bound(x, tmp_path):
     does and say why."""
     bed = PcapBridge(x, tmp_path, 2, [f"table={t},actions=resubmit(,{t + 1}),"
                                       f"resubmit(,{t + 1})" for t in range(20)] +
-                     ["table=20,actions=output:2"])
+                     ["table=20,actions=load:0x1->NXM_NX_REG0[]"])
     try:
         t = x.ctl("trace", bed.name, "in_port=1")
         assert t["drop_reason"] == "too_many_resubmits", t["datapath_actions"]
         assert t["steps"][-1].strip() == "more than 4096 resubmits: packet dropped"
         assert sum("resubmit to table" in s for s in t["steps"]) == 4097
+    finally:
+        bed.close()
+
+
+def test_flood_reaches_every_port_of_a_wide_bridge(x, tmp_path):
+    """70 ports: flood sends to all 69 others. Ports 3-70 are VMs with no
+    guest, so each counts what it was sent as port_down (before, flooding
+    stopped after 64 ports and the last five counted nothing)."""
+    bed = PcapBridge(x, tmp_path, 2, ["actions=flood"])
+    vms = {n: f"{bed.name}vm{n}" for n in range(3, 71)}
+    try:
+        for n, vm in vms.items():
+            x.ctl("port", "add", vm, "vhost", f"{vm}.sock")
+            x.ctl("bridge", "port-add", bed.name, vm, f"ofport={n}")
+        trace = x.ctl("trace", bed.name, "in_port=1")["datapath_actions"]
+        assert trace.split(",") == [f"output:{vm}" for vm in vms.values()]
+        assert bed.send({1: [udp()] * 3})[2] == [bytes(udp())] * 3
+        down = {n: bed.stats(n)["drops"]["port_down"] for n in vms}
+        assert down == {n: 3 for n in vms}
+    finally:
+        for vm in vms.values():
+            x.run_ctl("bridge", "port-del", bed.name, vm, check=False)
+            x.run_ctl("port", "del", vm, check=False)
+        bed.close()
+
+
+def test_every_rule_on_a_long_way_counts_the_packet(x, tmp_path):
+    """30 rules in a goto_table chain, all credited (before, the first 16
+    only: the deep ones looked idle and idle_timeout removed them in use)."""
+    chain = [f"table={t},idle_timeout=600,actions=goto_table:{t + 1}" for t in range(29)]
+    bed = PcapBridge(x, tmp_path, 2, chain + ["table=29,idle_timeout=600,actions=output:2"])
+    try:
+        assert bed.send({1: [udp()] * 5})[2] == [bytes(udp())] * 5
+        flows = bed.dump_flows()
+        assert [f["n_packets"] for f in flows] == [5] * 30, flows
     finally:
         bed.close()
 

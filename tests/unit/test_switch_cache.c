@@ -24,12 +24,13 @@
 #define NPORTS 4
 
 static struct bridge br;
-static struct port ports[NPORTS + 1];
-static struct bridge_port bports[NPORTS + 1];
+static struct port ports[BRIDGE_MAX_PORTS + 1];
+static struct bridge_port bports[BRIDGE_MAX_PORTS + 1];
 
-static void add_ports(void)
+/* Ports p1..pN with ofports 1..N. */
+static void add_ports(int n)
 {
-	for (int i = 1; i <= NPORTS; i++) {
+	for (int i = 1; i <= n; i++) {
 		snprintf(ports[i].name, sizeof(ports[i].name), "p%d", i);
 		bports[i].port = &ports[i];
 		bports[i].bridge = &br;
@@ -37,15 +38,15 @@ static void add_ports(void)
 		snprintf(bports[i].job.name, sizeof(bports[i].job.name), "br/p%d", i);
 		br.ports[i] = &bports[i];
 	}
-	br.max_ofport = NPORTS;
-	br.n_ports = NPORTS;
+	br.max_ofport = (uint16_t)n;
+	br.n_ports = (unsigned int)n;
 }
 
 static int setup(void **state)
 {
 	(void)state;
 	memset(&br, 0, sizeof(br));
-	add_ports();
+	add_ports(NPORTS);
 	return 0;
 }
 
@@ -182,6 +183,57 @@ static void flood_is_every_port_but_the_input(void **state)
 	assert_string_equal(ops_text(), "output:p1,output:p3,output:p4");
 }
 
+/* A bridge may have 256 ports: flooding reaches all of them. */
+static void flood_reaches_every_port_of_a_full_bridge(void **state)
+{
+	(void)state;
+	add_ports(BRIDGE_MAX_PORTS);
+	add("actions=flood");
+	run("in_port=1");
+	assert_int_equal(prog.n_ops, BRIDGE_MAX_PORTS - 1);
+	for (int i = 0; i < prog.n_ops; i++) {
+		assert_int_equal(prog.ops[i].type, ACT_OUTPUT);
+		assert_int_equal(prog.ops[i].output.port, i + 2);
+	}
+}
+
+/* A program that cannot hold every output is not cut short (some ports
+ * would silently get nothing): the packet is dropped and counted. */
+static void more_outputs_than_a_program_holds_drop_the_packet(void **state)
+{
+	(void)state;
+	add_ports(BRIDGE_MAX_PORTS);
+	add("actions=flood,flood,flood");
+	run("in_port=1");
+	assert_int_equal(prog.n_ops, 0);
+	assert_int_equal(prog.drop, BR_DROP_TOO_MANY_ACTIONS);
+}
+
+/* Every rule on a packet's way is credited, however many: a rule deep in
+ * a chain that stops counting would expire by idle_timeout in use. */
+static void every_rule_a_packet_went_through_is_credited(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+	struct flow_key k = key_of("in_port=1");
+	const struct dp_entry *e;
+	enum cache_level lv;
+	char rule[64];
+
+	(void)state;
+	for (int t = 0; t < 29; t++) {
+		snprintf(rule, sizeof(rule), "table=%d,actions=goto_table:%d", t, t + 1);
+		add(rule);
+	}
+	add("table=29,actions=output:2");
+	run("in_port=1");
+	assert_string_equal(ops_text(), "output:p2");
+	assert_int_equal(prog.n_rules, 30);
+	e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
+	assert_int_equal(e->n_stats, 30);
+	assert_ptr_equal(e->stats[29], &all_rules[n_rules - 1]->stats[0]);
+	flow_cache_destroy(c);
+}
+
 static void dec_ttl_of_one_drops_and_looks_at_ttl(void **state)
 {
 	(void)state;
@@ -237,7 +289,7 @@ static void resubmit_fanout_is_bounded_and_counted(void **state)
 			 t + 1, t + 1);
 		add(rule);
 	}
-	add("table=20,actions=output:2");
+	add("table=20,actions=load:0x1->NXM_NX_REG0[]");
 	trace_resubmits = 0;
 	xlate(&br, &k, &prog, &wc, count_resubmits, NULL);
 	assert_true(trace_resubmits <= XLATE_MAX_RESUBMITS + 1);
@@ -444,6 +496,9 @@ int main(void)
 		T(wildcards_hold_in_port_and_the_fields_rules_looked_at),
 		T(output_to_the_input_port_is_skipped),
 		T(flood_is_every_port_but_the_input),
+		T(flood_reaches_every_port_of_a_full_bridge),
+		T(more_outputs_than_a_program_holds_drop_the_packet),
+		T(every_rule_a_packet_went_through_is_credited),
 		T(dec_ttl_of_one_drops_and_looks_at_ttl),
 		T(registers_steer_between_tables_and_stay_out_of_the_program),
 		T(resubmit_loop_is_cut_and_counted),
