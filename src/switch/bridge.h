@@ -177,6 +177,22 @@ json_t *bridge_flows_config(struct bridge *br);
 void rule_stats_sum(const struct rule *r, uint64_t *packets, uint64_t *bytes,
 		    uint64_t *used_tsc);
 
+/* TSC ticks from `then` to `now`, 0 if `then` is later: the control
+ * thread reads its clock and then the workers' counters, and a worker may
+ * stamp a hit in between (unsigned, that would be 2^64 ticks ago). */
+static inline uint64_t tsc_since(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+/* Is rule r past a timeout at now_tsc, its latest hit at used_tsc? */
+static inline bool rule_timed_out(const struct rule *r, uint64_t used_tsc, uint64_t now_tsc,
+				  uint64_t hz)
+{
+	return (r->hard_timeout && tsc_since(now_tsc, r->created_tsc) >= r->hard_timeout * hz) ||
+	       (r->idle_timeout && tsc_since(now_tsc, used_tsc) >= r->idle_timeout * hz);
+}
+
 /* Grace-period deferred frees (see the top of this file). */
 void bridge_defer_free(void (*fn)(void *), void *p);
 void bridge_sync(void);

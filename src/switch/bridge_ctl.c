@@ -328,8 +328,8 @@ static void dump_one(const struct rule *r, void *aux)
 		"flow", text, "table", r->table, "priority", r->cr.priority,
 		"cookie", cookie, "n_packets", (json_int_t)packets,
 		"n_bytes", (json_int_t)bytes,
-		"duration", (double)(d->now - r->created_tsc) / (double)d->hz,
-		"idle_age", (double)(d->now - used) / (double)d->hz));
+		"duration", (double)tsc_since(d->now, r->created_tsc) / (double)d->hz,
+		"idle_age", (double)tsc_since(d->now, used) / (double)d->hz));
 }
 
 static int cmd_flow_dump(json_t *args, json_t **result, char *err, size_t errlen)

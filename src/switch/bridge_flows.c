@@ -430,8 +430,7 @@ unsigned int bridge_flows_expire(struct bridge *br, uint64_t now_tsc)
 
 		next = LIST_NEXT(r, timed);
 		rule_stats_sum(r, &packets, &bytes, &used);
-		if ((r->hard_timeout && now_tsc - r->created_tsc >= r->hard_timeout * hz) ||
-		    (r->idle_timeout && now_tsc - used >= r->idle_timeout * hz)) {
+		if (rule_timed_out(r, used, now_tsc, hz)) {
 			unlink_rule(br, r);
 			n++;
 		}

@@ -354,6 +354,25 @@ static void move_unwildcards_its_source(void **state)
 	assert_int_equal(prog.ops[0].set.value[5], 1);
 }
 
+/* ---- timeouts ----------------------------------------------------------- */
+
+/* The control thread reads its clock, then sums the workers' counters: a
+ * worker may stamp a hit after that read. Such a rule is in use, not idle
+ * for 2^64 ticks. */
+static void a_hit_stamped_after_now_is_not_idle(void **state)
+{
+	struct rule r = { .idle_timeout = 5, .created_tsc = 1000, .mod_tsc = 1000 };
+	uint64_t hz = 1000, now = 50000;
+
+	(void)state;
+	assert_false(rule_timed_out(&r, now + 3, now, hz));
+	assert_false(rule_timed_out(&r, now - 4999, now, hz));
+	assert_true(rule_timed_out(&r, now - 5000, now, hz));
+	r.hard_timeout = 60;
+	r.created_tsc = now + 1;    /* added after the clock was read */
+	assert_false(rule_timed_out(&r, now + 3, now, hz));
+}
+
 /* ---- caches ------------------------------------------------------------- */
 
 static void cache_levels_upcall_then_emc_then_megaflow(void **state)
@@ -506,6 +525,7 @@ int main(void)
 		T(resubmits_up_to_the_budget_are_all_done),
 		T(vlan_set_on_untagged_pushes_first),
 		T(move_unwildcards_its_source),
+		T(a_hit_stamped_after_now_is_not_idle),
 		T(cache_levels_upcall_then_emc_then_megaflow),
 		T(full_megaflow_cache_evicts_its_oldest_and_counts),
 		T(cached_answers_equal_fresh_translation),
