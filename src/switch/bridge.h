@@ -168,8 +168,9 @@ void bridge_flows_dump(struct bridge *br, const struct flow_spec *filter,
 /* Expire rules past their idle/hard timeouts. Returns how many. */
 unsigned int bridge_flows_expire(struct bridge *br, uint64_t now_tsc);
 
-/* The flow text that recreates a rule (ovs-ofctl syntax). */
-void rule_format(struct bridge *br, const struct rule *r, char *buf, size_t len);
+/* The flow text that recreates a rule (ovs-ofctl syntax), malloc'd; NULL
+ * if out of memory. */
+char *rule_format(struct bridge *br, const struct rule *r);
 /* Every rule as the flow text that recreates it (the config file). */
 json_t *bridge_flows_config(struct bridge *br);
 

@@ -313,15 +313,19 @@ struct dump_ctx {
 	struct bridge *br;
 	json_t *arr;
 	uint64_t now, hz;
+	bool nomem;
 };
 
 static void dump_one(const struct rule *r, void *aux)
 {
 	struct dump_ctx *d = aux;
 	uint64_t packets, bytes, used;
-	char text[4096], cookie[24];
+	char *text = rule_format(d->br, r), cookie[24];
 
-	rule_format(d->br, r, text, sizeof(text));
+	if (text == NULL) {
+		d->nomem = true;
+		return;
+	}
 	snprintf(cookie, sizeof(cookie), "0x%" PRIx64, r->cookie);
 	rule_stats_sum(r, &packets, &bytes, &used);
 	json_array_append_new(d->arr, json_pack("{s:s, s:i, s:i, s:s, s:I, s:I, s:f, s:f}",
@@ -330,6 +334,7 @@ static void dump_one(const struct rule *r, void *aux)
 		"n_bytes", (json_int_t)bytes,
 		"duration", (double)tsc_since(d->now, r->created_tsc) / (double)d->hz,
 		"idle_age", (double)tsc_since(d->now, used) / (double)d->hz));
+	free(text);
 }
 
 static int cmd_flow_dump(json_t *args, json_t **result, char *err, size_t errlen)
@@ -350,6 +355,11 @@ static int cmd_flow_dump(json_t *args, json_t **result, char *err, size_t errlen
 	d = (struct dump_ctx){ .br = br, .arr = json_array(), .now = rte_rdtsc(),
 			       .hz = rte_get_tsc_hz() };
 	bridge_flows_dump(br, &spec, dump_one, &d);
+	if (d.nomem) {
+		json_decref(d.arr);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	*result = d.arr;
 	return 0;
 }
