@@ -224,8 +224,10 @@ static int parse_trunks(const char *s, struct bridge_port *bp, char *err, size_t
 		unsigned long v = strtoul(p, &end, 10);
 
 		if (end == p || v > 4095 || (*end != ',' && *end != '\0')) {
-			snprintf(err, errlen, "trunks '%s': expected VLAN IDs 0-4095 separated by "
-				 "commas", s);
+			/* VLAN IDs are 1-4095 as for tag=; 0 stands for
+			 * untagged frames, which a trunk may carry. */
+			snprintf(err, errlen, "trunks '%s': expected VLAN IDs 1-4095, or 0 for "
+				 "untagged frames, separated by commas", s);
 			return -EINVAL;
 		}
 		if (bp->n_trunks == BRIDGE_MAX_TRUNKS) {
