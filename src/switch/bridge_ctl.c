@@ -316,25 +316,65 @@ struct dump_ctx {
 	bool nomem;
 };
 
+/* "priority=100,tcp,tp_dst=22" as ovs-ofctl dump-flows prints a rule's
+ * match (the default priority left out); malloc'd. */
+static char *match_text(struct bridge *br, const struct rule *r)
+{
+	char prio[24] = "";
+	int plen, mlen;
+	char *text;
+
+	if (r->cr.priority != FLOW_PRIORITY_DEFAULT)
+		snprintf(prio, sizeof(prio), "priority=%u", r->cr.priority);
+	plen = (int)strlen(prio);
+	mlen = flow_match_format(&r->cr.match, bridge_port_name, br, NULL, 0);
+	text = malloc((size_t)plen + 1 + (size_t)mlen + 1);
+	if (text == NULL)
+		return NULL;
+	memcpy(text, prio, (size_t)plen);
+	if (plen && mlen)
+		text[plen++] = ',';
+	flow_match_format(&r->cr.match, bridge_port_name, br, text + plen, (size_t)mlen + 1);
+	return text;
+}
+
+static char *actions_text(struct bridge *br, const struct rule *r)
+{
+	const struct rule_actions *a = r->actions;
+	int len = flow_actions_format(a->acts, a->n, bridge_port_name, br, NULL, 0);
+	char *text = malloc((size_t)len + 1);
+
+	if (text != NULL)
+		flow_actions_format(a->acts, a->n, bridge_port_name, br, text, (size_t)len + 1);
+	return text;
+}
+
 static void dump_one(const struct rule *r, void *aux)
 {
 	struct dump_ctx *d = aux;
 	uint64_t packets, bytes, used;
-	char *text = rule_format(d->br, r), cookie[24];
+	char *text = rule_format(d->br, r), *match = match_text(d->br, r);
+	char *acts = actions_text(d->br, r), cookie[24];
 
-	if (text == NULL) {
+	if (text == NULL || match == NULL || acts == NULL) {
 		d->nomem = true;
-		return;
+		goto out;
 	}
 	snprintf(cookie, sizeof(cookie), "0x%" PRIx64, r->cookie);
 	rule_stats_sum(r, &packets, &bytes, &used);
-	json_array_append_new(d->arr, json_pack("{s:s, s:i, s:i, s:s, s:I, s:I, s:f, s:f}",
+	json_array_append_new(d->arr, json_pack("{s:s, s:i, s:i, s:s, s:I, s:I, s:f, s:f, s:i, "
+						"s:i, s:s, s:s}",
 		"flow", text, "table", r->table, "priority", r->cr.priority,
 		"cookie", cookie, "n_packets", (json_int_t)packets,
 		"n_bytes", (json_int_t)bytes,
 		"duration", (double)tsc_since(d->now, r->created_tsc) / (double)d->hz,
-		"idle_age", (double)tsc_since(d->now, used) / (double)d->hz));
+		"idle_age", (double)tsc_since(d->now, used) / (double)d->hz,
+		"idle_timeout", r->idle_timeout, "hard_timeout", r->hard_timeout,
+		"match", match, "actions", acts));
+out:
 	free(text);
+	free(match);
+	free(acts);
 }
 
 static int cmd_flow_dump(json_t *args, json_t **result, char *err, size_t errlen)
