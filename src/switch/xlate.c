@@ -332,6 +332,32 @@ static void do_table(struct xlate_ctx *ctx, unsigned int table)
 	ctx->depth--;
 }
 
+/*
+ * A key whose dl_type is neither IP nor ARP has every L3 and L4 field 0
+ * (pkt_parse), so once the megaflow holds dl_type, those fields cannot
+ * tell two such keys apart: in the mask they would only add words to
+ * compare per packet, and noise to trace's "Megaflow:". Rules on them
+ * have ip/tcp prerequisites, so a lookup that probed them held dl_type.
+ */
+static void wild_l3_l4_unless_ip(const struct flow_key *key, struct flow_key *wc)
+{
+	uint16_t type = rte_be_to_cpu_16(key->dl_type);
+
+	if (wc->dl_type != 0xffff || type == 0x0800 || type == 0x86dd || type == 0x0806)
+		return;
+	wc->nw_proto = 0;
+	wc->nw_frag = 0;
+	wc->nw_tos = 0;
+	wc->nw_ttl = 0;
+	wc->tcp_flags = 0;
+	wc->nw_src = 0;
+	wc->nw_dst = 0;
+	wc->tp_src = 0;
+	wc->tp_dst = 0;
+	memset(wc->ipv6_src, 0, sizeof(wc->ipv6_src));
+	memset(wc->ipv6_dst, 0, sizeof(wc->ipv6_dst));
+}
+
 void xlate(const struct bridge *br, const struct flow_key *key, struct dp_program *prog,
 	   struct flow_key *wc, xlate_trace_fn trace, void *aux)
 {
@@ -347,6 +373,7 @@ void xlate(const struct bridge *br, const struct flow_key *key, struct dp_progra
 	prog->n_rules = 0;
 	prog->drop = BR_DROP__COUNT;
 	do_table(&ctx, 0);
+	wild_l3_l4_unless_ip(key, wc);
 	if (ctx.stop) {
 		prog->n_ops = 0;
 		return;

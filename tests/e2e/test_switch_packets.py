@@ -293,6 +293,18 @@ def test_every_rule_on_a_long_way_counts_the_packet(x, tmp_path):
         bed.close()
 
 
+def test_a_non_ip_packets_megaflow_has_no_l3_or_l4_fields(x, tmp_path):
+    bed = PcapBridge(x, tmp_path, 2, ["priority=100,tcp,nw_src=10.0.0.1,tp_dst=22,actions=drop",
+                                      "priority=0,actions=output:2"])
+    try:
+        t = x.ctl("trace", bed.name, "in_port=1,dl_type=0x88cc")
+        assert t["megaflow"] == "in_port=1,dl_type=0x88cc"
+        t = x.ctl("trace", bed.name, "in_port=1,tcp,nw_src=10.0.0.1,tp_dst=80")
+        assert t["megaflow"] == "tcp,in_port=1,nw_src=10.0.0.1,tp_dst=80"
+    finally:
+        bed.close()
+
+
 def test_meter_drops_what_exceeds_its_rate_and_counts_it(x, tmp_path):
     """1 packet/s with a burst of 1: of 2000 back-to-back frames the first
     passes, and at most one more per second of the run."""

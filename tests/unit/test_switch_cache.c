@@ -167,6 +167,22 @@ static void wildcards_hold_in_port_and_the_fields_rules_looked_at(void **state)
 	assert_null(strstr(wc_text(), "tp_src"));
 }
 
+/* A non-IP packet's L3/L4 fields are 0 whatever its bytes: a megaflow
+ * that looked at them would only split for nothing (dl_type decides). */
+static void non_ip_megaflow_leaves_l3_and_l4_wild(void **state)
+{
+	(void)state;
+	add("priority=100,tcp,nw_src=10.0.0.1,tp_dst=22,actions=drop");
+	add("priority=0,actions=output:2");
+	run("in_port=1,dl_type=0x88cc");
+	assert_string_equal(ops_text(), "output:p2");
+	assert_string_equal(wc_text(), "in_port=0,dl_type=0x0000"); /* the mask */
+	/* IP keeps them: its addresses and ports are real. */
+	run("in_port=1,tcp,nw_src=10.0.0.1,tp_dst=80");
+	assert_non_null(strstr(wc_text(), "tp_dst"));
+	assert_non_null(strstr(wc_text(), "nw_src"));
+}
+
 static void output_to_the_input_port_is_skipped(void **state)
 {
 	(void)state;
@@ -513,6 +529,7 @@ int main(void)
 		T(output_rule_becomes_an_output),
 		T(table_miss_is_a_no_match_drop),
 		T(wildcards_hold_in_port_and_the_fields_rules_looked_at),
+		T(non_ip_megaflow_leaves_l3_and_l4_wild),
 		T(output_to_the_input_port_is_skipped),
 		T(flood_is_every_port_but_the_input),
 		T(flood_reaches_every_port_of_a_full_bridge),
