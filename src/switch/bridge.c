@@ -14,6 +14,7 @@
 
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
+#include "ctl/ctl_figure.h"
 #include "flow/pkt_parse.h"
 #include "port/port.h"
 #include "relay/relay.h"
@@ -456,8 +457,7 @@ static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
 		"busy_cycles", (json_int_t)bp->job.busy_cycles,
 		"drops", drops, "anomalies", anomalies));
 	json_object_set_new(obj, "cycles_per_packet",
-		json_real(sum.rx_packets ? (double)bp->job.busy_cycles / (double)sum.rx_packets
-					 : 0.0));
+			    json_figure(1, bp->job.busy_cycles, sum.rx_packets));
 	return obj;
 }
 

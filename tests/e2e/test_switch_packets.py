@@ -6,13 +6,14 @@ datapath to packets scapy builds; scapy also builds what must come out
 One scenario per test: the rules, what goes in on which port, what must
 come out of each port, and the drops that must be counted.
 """
+import re
 from dataclasses import dataclass, field
 
 import pytest
 from scapy.all import (ARP, ICMP, IP, SCTP, TCP, UDP, Dot1Q, Ether, IPv6, Raw)
 
-from harness import Xviod
-from switch_bed import PcapBridge
+from harness import Xviod, wait_for
+from switch_bed import PcapBridge, write_pcap
 
 A, B, C = "02:00:00:00:00:0a", "02:00:00:00:00:0b", "02:00:00:00:00:0c"
 BCAST = "ff:ff:ff:ff:ff:ff"
@@ -305,6 +306,30 @@ def test_a_non_ip_packets_megaflow_has_no_l3_or_l4_fields(x, tmp_path):
         bed.close()
 
 
+def test_busy_share_shows_traffic_at_once_and_figures_have_one_decimal(x, tmp_path):
+    """Right after traffic starts, BUSY% already shows it (before, the last
+    whole second was shown, in which the worker's sleep was charged as idle
+    at its wake-up: 0.0); derived figures come with one decimal, not
+    765.73041999999998."""
+    write_pcap(tmp_path / "loop.pcap", [udp()] * 64)
+    x.ctl("bridge", "add", "busy")
+    x.ctl("add-flow", "busy", "actions=drop")
+    x.ctl("port", "add", "busyp", "eth",
+          f"net_pcap88,rx_pcap={tmp_path / 'loop.pcap'},infinite_rx=1,tx_pcap=/dev/null")
+    try:
+        x.ctl("bridge", "port-add", "busy", "busyp")
+        # Enough work to be 0.1 % of the 1-2 s the share is taken over.
+        wait_for(lambda: x.ctl("bridge", "show", "busy")["ports"][0]["rx_packets"] > 100000,
+                 "traffic")
+        assert x.ctl("core", "list")[0]["busy_percent"] > 0
+        raw = x.run_ctl("--json", "stats").stdout
+        figures = re.findall(r'"(?:busy_percent|cycles_per_packet)": ([0-9.e+-]+)', raw)
+        assert figures and all(re.fullmatch(r"[0-9]+\.[0-9]", f) for f in figures), figures
+    finally:
+        x.run_ctl("bridge", "del", "busy", check=False)
+        x.run_ctl("port", "del", "busyp", check=False)
+
+
 def test_meter_drops_what_exceeds_its_rate_and_counts_it(x, tmp_path):
     """1 packet/s with a burst of 1: of 2000 back-to-back frames the first
     passes, and at most one more per second of the run."""
@@ -335,7 +360,6 @@ def test_idle_and_hard_timeouts_remove_rules(x, tmp_path):
                                       "hard_timeout=1,in_port=2,actions=output:1",
                                       "priority=1,actions=drop"])
     try:
-        from harness import wait_for
         wait_for(lambda: len(bed.dump_flows()) == 1, "both timed rules to expire",
                  timeout=30)
         assert "drop" in bed.dump_flows()[0]["flow"]
