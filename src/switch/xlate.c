@@ -13,8 +13,7 @@ struct xlate_ctx {
 	struct flow_key key;      /* the packet as the actions so far made it */
 	struct flow_key *wc;
 	struct dp_program *prog;
-	xlate_trace_fn trace;
-	void *aux;
+	const struct xlate_trace *trace;
 	int depth;
 	unsigned int resubmits;   /* so far, against XLATE_MAX_RESUBMITS */
 	bool stop;                /* dropped (prog->drop says why): nothing more happens */
@@ -23,7 +22,7 @@ struct xlate_ctx {
 
 #define TRACE(ctx, ...) do { \
 	if ((ctx)->trace) \
-		(ctx)->trace((ctx)->aux, (ctx)->depth, __VA_ARGS__); \
+		(ctx)->trace->line((ctx)->trace->aux, (ctx)->depth, __VA_ARGS__); \
 } while (0)
 
 /* Fields that exist only in the key, not in the packet: writing them
@@ -245,6 +244,8 @@ static void do_actions(struct xlate_ctx *ctx, const struct rule *r)
 			break;
 		case ACT_NORMAL:
 			TRACE(ctx, "normal: MAC learning switch (decided per packet)");
+			if (ctx->trace && ctx->trace->normal)
+				ctx->trace->normal(ctx->trace->aux, ctx->depth + 1, &ctx->key);
 			emit(ctx, a);
 			break;
 		case ACT_FLOOD:
@@ -359,10 +360,10 @@ static void wild_l3_l4_unless_ip(const struct flow_key *key, struct flow_key *wc
 }
 
 void xlate(const struct bridge *br, const struct flow_key *key, struct dp_program *prog,
-	   struct flow_key *wc, xlate_trace_fn trace, void *aux)
+	   struct flow_key *wc, const struct xlate_trace *trace)
 {
 	struct xlate_ctx ctx = {
-		.br = br, .key = *key, .wc = wc, .prog = prog, .trace = trace, .aux = aux,
+		.br = br, .key = *key, .wc = wc, .prog = prog, .trace = trace,
 	};
 	bool outputs = false;
 

@@ -40,15 +40,25 @@ struct dp_program {
 	struct action ops[XLATE_MAX_OPS];
 };
 
-/* trace: called with one line of explanation per step (may be NULL). */
+/* trace (the control thread's `trace` command): line is called with one
+ * line of explanation per step; normal, if not NULL, at each `normal`
+ * step with the key as the actions so far made it, to say what the MAC
+ * table would decide now (translation itself never looks at it). */
 typedef void (*xlate_trace_fn)(void *aux, int depth, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+struct xlate_trace {
+	xlate_trace_fn line;
+	void (*normal)(void *aux, int depth, const struct flow_key *key);
+	void *aux;
+};
+
 /*
  * Translate key (in_port set, the rest from pkt_parse) for bridge br.
- * wc receives the megaflow mask (it is zeroed first).
+ * wc receives the megaflow mask (it is zeroed first). trace: NULL but for
+ * `trace`.
  */
 void xlate(const struct bridge *br, const struct flow_key *key, struct dp_program *prog,
-	   struct flow_key *wc, xlate_trace_fn trace, void *aux);
+	   struct flow_key *wc, const struct xlate_trace *trace);
 
 #endif

@@ -330,6 +330,43 @@ def test_busy_share_shows_traffic_at_once_and_figures_have_one_decimal(x, tmp_pa
         x.run_ctl("port", "del", "busyp", check=False)
 
 
+def test_trace_says_where_normal_would_send_the_packet(x, tmp_path):
+    """From the MAC table and the ports' VLANs as they are now: a learnt
+    address goes to its port, an unknown or broadcast one is flooded to the
+    ports that carry its VLAN (not to the access port of VLAN 10). Before,
+    trace said only that normal decides per packet."""
+    x.ctl("bridge", "add", "tn")
+    x.ctl("add-flow", "tn", "priority=0,actions=normal")
+    names = {n: f"tnp{n}" for n in (1, 2, 3)}
+    for n, name in names.items():
+        write_pcap(tmp_path / f"tn{n}.pcap",
+                   [Ether(src=B, dst=BCAST) / IP() / UDP()] if n == 2 else [])
+        x.ctl("port", "add", name, "eth", f"net_pcap6{n},rx_pcap={tmp_path / f'tn{n}.pcap'},"
+              f"tx_pcap={tmp_path / f'tn{n}.out.pcap'}")
+    try:
+        for n, name in names.items():
+            x.ctl("bridge", "port-add", "tn", name, f"ofport={n}", *(["tag=10"] if n == 3 else []))
+        wait_for(lambda: any(e["mac"].lower() == B for e in x.ctl("fdb-show", "tn")),
+                 f"{B} to be learnt on port 2")
+        steps = lambda pkt: [s.strip() for s in x.ctl("trace", "tn", pkt)["steps"]]  # noqa
+        assert f"VLAN 0: {B} was learnt on port 2: output to tnp2" in steps(f"in_port=1,dl_dst={B}")
+        assert f"VLAN 0: {C} is not learnt: flood to 1 port(s): tnp2" in \
+            steps(f"in_port=1,dl_dst={C}")
+        assert f"VLAN 0: {BCAST} is multicast: flood to 1 port(s): tnp1" in \
+            steps(f"in_port=2,dl_dst={BCAST}")
+        # From the access port, VLAN 10 is unknown there: both trunks get it.
+        assert f"VLAN 10: {B} is not learnt: flood to 2 port(s): tnp1,tnp2" in \
+            steps(f"in_port=3,dl_dst={B}")
+        assert "VLAN 5 is not allowed on tnp3: dropped (vlan_not_allowed)" in \
+            steps(f"in_port=3,dl_vlan=5,dl_dst={B}")
+        assert f"VLAN 0: {B} was learnt on the input port: nothing sent" in \
+            steps(f"in_port=2,dl_dst={B}")
+    finally:
+        x.run_ctl("bridge", "del", "tn", check=False)
+        for name in names.values():
+            x.run_ctl("port", "del", name, check=False)
+
+
 def test_meter_drops_what_exceeds_its_rate_and_counts_it(x, tmp_path):
     """1 packet/s with a burst of 1: of 2000 back-to-back frames the first
     passes, and at most one more per second of the run."""

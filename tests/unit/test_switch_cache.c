@@ -112,7 +112,7 @@ static void run(const char *packet)
 {
 	struct flow_key k = key_of(packet);
 
-	xlate(&br, &k, &prog, &wc, NULL, NULL);
+	xlate(&br, &k, &prog, &wc, NULL);
 }
 
 /* The program as ovs-ofctl action text, for readable assertions. */
@@ -307,7 +307,7 @@ static void resubmit_fanout_is_bounded_and_counted(void **state)
 	}
 	add("table=20,actions=load:0x1->NXM_NX_REG0[]");
 	trace_resubmits = 0;
-	xlate(&br, &k, &prog, &wc, count_resubmits, NULL);
+	xlate(&br, &k, &prog, &wc, &(struct xlate_trace){ .line = count_resubmits });
 	assert_true(trace_resubmits <= XLATE_MAX_RESUBMITS + 1);
 	assert_int_equal(prog.n_ops, 0);
 	assert_int_equal(prog.drop, BR_DROP_TOO_MANY_RESUBMITS);
@@ -489,7 +489,7 @@ static void cached_answers_equal_fresh_translation(void **state)
 		k = key_of(pkt);
 		e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
 		assert_non_null(e);
-		xlate(&br, &k, &prog, &wc, NULL, NULL);
+		xlate(&br, &k, &prog, &wc, NULL);
 		if (e->n_ops != prog.n_ops ||
 		    memcmp(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0])) != 0)
 			fail_msg("%s: cache (level %d) disagrees with xlate", pkt, lv);
