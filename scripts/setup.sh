@@ -13,6 +13,7 @@ PACKAGES=(
 	qemu-system-x86   # the test guest; tests/vm/build-guest.sh adds its kernel and busybox
 	clang libclang-rt-14-dev llvm     # libFuzzer (scripts/fuzz.sh)
 	systemd libvirt-clients           # systemd-analyze, virt-xml-validate (tests/e2e/test_install.py)
+	openvswitch-switch                # the reference for dump-flows (tests/e2e/test_switch_ovs_format.py runs its own)
 )
 
 missing=()

@@ -21,6 +21,9 @@
 #include "ctl/ctl_proto.h"
 
 #define DEFAULT_SOCKET "/run/xvio/xviod.sock"
+/* Reals as people read them: 15 significant digits print 765.7 as 765.7,
+ * where a double's full 17 give 765.70000000000005. */
+#define CLI_REAL_DIGITS 15
 
 static const char *socket_path = DEFAULT_SOCKET;
 bool json_output;
@@ -130,7 +133,8 @@ json_t *call(const char *cmd, json_t *args)
 
 void print_json(json_t *v)
 {
-	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
+		   JSON_REAL_PRECISION(CLI_REAL_DIGITS));
 	fputc('\n', stdout);
 }
 
@@ -276,7 +280,8 @@ static void print_fields(json_t *obj, int indent, bool item)
 		} else if (json_is_string(v)) {
 			printf("%*s%s: %s\n", at, "", k, json_string_value(v));
 		} else {
-			char *str = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+			char *str = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+					       JSON_REAL_PRECISION(CLI_REAL_DIGITS));
 
 			printf("%*s%s: %s\n", at, "", k, str);
 			free(str);

@@ -64,19 +64,33 @@ static void print_bridge(json_t *b)
 	json_decref(arr);
 }
 
-/* ovs-ofctl dump-flows style: counters, then the rule as it was written. */
+/* As ovs-ofctl dump-flows prints them: counters and timeouts, then the
+ * match and " actions=". */
 static void print_flows(json_t *flows)
 {
 	json_t *f;
 	size_t i;
 
-	json_array_foreach(flows, i, f)
-		printf(" duration=%.3fs, n_packets=%" JSON_INTEGER_FORMAT ", n_bytes=%"
-		       JSON_INTEGER_FORMAT ", idle_age=%.0f, %s\n",
+	json_array_foreach(flows, i, f) {
+		json_int_t idle = json_integer_value(json_object_get(f, "idle_timeout"));
+		json_int_t hard = json_integer_value(json_object_get(f, "hard_timeout"));
+		const char *match = str(f, "match");
+
+		printf(" cookie=%s, duration=%.3fs, table=%" JSON_INTEGER_FORMAT ", n_packets=%"
+		       JSON_INTEGER_FORMAT ", n_bytes=%" JSON_INTEGER_FORMAT ", ", str(f, "cookie"),
 		       json_real_value(json_object_get(f, "duration")),
+		       json_integer_value(json_object_get(f, "table")),
 		       json_integer_value(json_object_get(f, "n_packets")),
-		       json_integer_value(json_object_get(f, "n_bytes")),
-		       json_real_value(json_object_get(f, "idle_age")), str(f, "flow"));
+		       json_integer_value(json_object_get(f, "n_bytes")));
+		if (idle)
+			printf("idle_timeout=%" JSON_INTEGER_FORMAT ", ", idle);
+		if (hard)
+			printf("hard_timeout=%" JSON_INTEGER_FORMAT ", ", hard);
+		/* Whole seconds, rounded down like ovs-ofctl's. */
+		printf("idle_age=%" JSON_INTEGER_FORMAT ", %s%sactions=%s\n",
+		       (json_int_t)json_real_value(json_object_get(f, "idle_age")), match,
+		       match[0] ? " " : "", str(f, "actions"));
+	}
 }
 
 static void print_tables(json_t *tables)

@@ -85,10 +85,13 @@ static void format_ip(const struct field *f, const uint8_t *value, const uint8_t
 		sb_printf(sb, "/%s", inet_ntop(af, mask, buf, sizeof(buf)));
 }
 
+/* Hex fields of 16 bits in four digits (dl_type=0x0800), other numbers
+ * without padding (tp_dst=0x400/0xfc00), as ovs-ofctl prints them. */
 static void format_number(const struct field *f, uint64_t v, bool hex, struct strbuf *sb)
 {
 	if (hex)
-		sb_printf(sb, "0x%0*" PRIx64, f->n_bits == 16 ? 4 : 1, v);
+		sb_printf(sb, "0x%0*" PRIx64,
+			  f->format == FIELD_FMT_HEX && f->n_bits == 16 ? 4 : 1, v);
 	else
 		sb_printf(sb, "%" PRIu64, v);
 }
@@ -155,11 +158,12 @@ static void format_value(const struct field *f, const uint8_t *value, const uint
 
 /* ---- match ---- */
 
-/* The order fields are printed in. Fields that share storage (nw_src and
+/* The order fields are printed in: Open vSwitch's (metadata, then the
+ * packet outside in), so dump-flows reads as ovs-ofctl's. Fields that share storage (nw_src and
  * arp_spa, tp_src and icmp_type, ...) are listed once: see shown_as();
  * FIELD_VLAN_TCI stands for the whole TCI: see format_vlan(). */
 static const enum field_id match_order[] = {
-	FIELD_IN_PORT, FIELD_TUN_ID, FIELD_REG0, FIELD_REG1, FIELD_REG2, FIELD_REG3,
+	FIELD_REG0, FIELD_REG1, FIELD_REG2, FIELD_REG3, FIELD_TUN_ID, FIELD_IN_PORT,
 	FIELD_VLAN_TCI, FIELD_DL_SRC, FIELD_DL_DST, FIELD_DL_TYPE,
 	FIELD_NW_SRC, FIELD_NW_DST, FIELD_IPV6_SRC, FIELD_IPV6_DST,
 	FIELD_NW_PROTO, FIELD_NW_TOS, FIELD_NW_ECN, FIELD_NW_TTL, FIELD_IP_FRAG,
@@ -406,17 +410,19 @@ static void format_action(const struct action *a, flow_port_name_fn name, void *
 		sb_printf(sb, "output:");
 		format_port(a->output.port, name, aux, sb);
 		break;
+	/* Reserved ports in capitals and strip_vlan for both of its names,
+	 * as ovs-ofctl prints them. */
 	case ACT_IN_PORT:
-		sb_printf(sb, "in_port");
+		sb_printf(sb, "IN_PORT");
 		break;
 	case ACT_NORMAL:
-		sb_printf(sb, "normal");
+		sb_printf(sb, "NORMAL");
 		break;
 	case ACT_FLOOD:
-		sb_printf(sb, "flood");
+		sb_printf(sb, "FLOOD");
 		break;
 	case ACT_ALL:
-		sb_printf(sb, "all");
+		sb_printf(sb, "ALL");
 		break;
 	case ACT_SET_FIELD:
 		format_set(a, name, aux, sb);
@@ -431,7 +437,7 @@ static void format_action(const struct action *a, flow_port_name_fn name, void *
 		sb_printf(sb, "push_vlan:0x%04x", rte_be_to_cpu_16(a->push_vlan.tpid));
 		break;
 	case ACT_POP_VLAN:
-		sb_printf(sb, "pop_vlan");
+		sb_printf(sb, "strip_vlan");
 		break;
 	case ACT_DEC_TTL:
 		sb_printf(sb, "dec_ttl");

@@ -10,6 +10,7 @@
 
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
+#include "ctl/ctl_figure.h"
 #include "port/port.h"
 #include "relay/placement.h"
 #include "worker/worker.h"
@@ -301,7 +302,7 @@ static json_t *dir_to_json(const struct relay_dir *d)
 			"gso_segments", (json_int_t)s->gso_segments,
 			"sw_checksums", (json_int_t)s->sw_checksums));
 	json_object_set_new(obj, "cycles_per_packet",
-			    json_real(s->packets ? (double)d->job.busy_cycles / (double)s->packets : 0.0));
+			    json_figure(1, d->job.busy_cycles, s->packets));
 	return obj;
 }
 

@@ -12,6 +12,7 @@
 #include <rte_cycles.h>
 
 #include "ctl/ctl_args.h"
+#include "ctl/ctl_figure.h"
 #include "daemon/commands.h"
 #include "port/port.h"
 #include "relay/relay.h"
@@ -20,11 +21,15 @@
 
 static bool auto_rebalance = true;
 
-/* Worker counters at the last sample, and the busy share since. */
-static struct {
-	uint64_t busy, idle;
-	double busy_percent;
-} worker_sample[XVIO_MAX_WORKERS];
+/* Worker busy cycles and the TSC at the last two ticks: the busy share is
+ * taken from the older one up to now (1 to 2 s), so it covers what just
+ * happened, and against the wall clock, not busy + idle cycles: a
+ * sleeping worker charges its whole sleep as idle only when it wakes, so
+ * the interval in which traffic woke it looked idle. Both made BUSY% say
+ * 0.0 right after a transfer. */
+static struct worker_sample {
+	uint64_t busy, tsc;
+} samples[XVIO_MAX_WORKERS][2];   /* [0]: the older */
 
 void relay_ctl_set_auto_rebalance(bool on)
 {
@@ -36,18 +41,21 @@ bool relay_ctl_auto_rebalance(void)
 	return auto_rebalance;
 }
 
-void relay_ctl_tick(uint64_t interval_cycles)
+static void sample_workers(void)
 {
 	for (unsigned int i = 0; i < worker_count(); i++) {
 		const struct worker_stats *s = &worker_get(i)->stats;
-		uint64_t busy = __atomic_load_n(&s->busy_cycles, __ATOMIC_RELAXED);
-		uint64_t idle = __atomic_load_n(&s->idle_cycles, __ATOMIC_RELAXED);
-		uint64_t db = busy - worker_sample[i].busy, di = idle - worker_sample[i].idle;
 
-		worker_sample[i].busy_percent = db + di ? 100.0 * (double)db / (double)(db + di) : 0;
-		worker_sample[i].busy = busy;
-		worker_sample[i].idle = idle;
+		samples[i][0] = samples[i][1];
+		samples[i][1] = (struct worker_sample){
+			.busy = __atomic_load_n(&s->busy_cycles, __ATOMIC_RELAXED),
+			.tsc = rte_rdtsc() };
 	}
+}
+
+void relay_ctl_tick(uint64_t interval_cycles)
+{
+	sample_workers();
 	jobs_rebalance(interval_cycles, auto_rebalance);
 }
 
@@ -150,6 +158,16 @@ static int cmd_relay_unpin(json_t *args, json_t **result, char *err, size_t errl
 	return rc;
 }
 
+static json_t *busy_share(unsigned int i, const struct worker_stats *s)
+{
+	/* Until the first tick, from the sample taken at start. */
+	const struct worker_sample *from = samples[i][0].tsc ? &samples[i][0] : &samples[i][1];
+	uint64_t busy = __atomic_load_n(&s->busy_cycles, __ATOMIC_RELAXED) - from->busy;
+	uint64_t wall = rte_rdtsc() - from->tsc;
+
+	return json_figure(100, RTE_MIN(busy, wall), wall);
+}
+
 json_t *relay_ctl_cores_json(void)
 {
 	json_t *arr = json_array();
@@ -162,10 +180,10 @@ json_t *relay_ctl_cores_json(void)
 
 		for (unsigned int k = 0; k < w->plan->n; k++)
 			json_array_append_new(jobs, json_string(w->plan->jobs[k]->name));
-		obj = json_pack("{s:i, s:i, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+		obj = json_pack("{s:i, s:i, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 				"cpu", (int)w->cpu, "lcore", (int)w->lcore_id,
 				"mode", w->busy_poll ? "busy-poll" : "adaptive",
-				"busy_percent", worker_sample[i].busy_percent,
+				"busy_percent", busy_share(i, s),
 				"loops", (json_int_t)s->loops,
 				"packets", (json_int_t)s->packets,
 				"busy_cycles", (json_int_t)s->busy_cycles,
@@ -174,7 +192,7 @@ json_t *relay_ctl_cores_json(void)
 				"late_wakeups", (json_int_t)s->late_wakeups,
 				"jobs", jobs);
 		json_object_set_new(obj, "cycles_per_packet",
-			json_real(s->packets ? (double)s->busy_cycles / (double)s->packets : 0.0));
+				    json_figure(1, s->busy_cycles, s->packets));
 		json_array_append_new(arr, obj);
 	}
 	return arr;
@@ -227,5 +245,6 @@ static const struct command relay_commands[] = {
 
 void relay_ctl_register(void)
 {
+	sample_workers();
 	commands_register(relay_commands, RTE_DIM(relay_commands));
 }

@@ -14,6 +14,7 @@
 
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
+#include "ctl/ctl_figure.h"
 #include "flow/pkt_parse.h"
 #include "port/port.h"
 #include "relay/relay.h"
@@ -33,6 +34,8 @@ static const char *const drop_names[BR_DROP__COUNT] = {
 	[BR_DROP_PORT_DOWN] = "port_down",
 	[BR_DROP_MALFORMED] = "malformed",
 	[BR_DROP_RESUBMIT_DEPTH] = "resubmit_depth",
+	[BR_DROP_TOO_MANY_RESUBMITS] = "too_many_resubmits",
+	[BR_DROP_TOO_MANY_ACTIONS] = "too_many_actions",
 	[BR_DROP_NO_MBUF] = "no_mbuf",
 };
 
@@ -222,8 +225,10 @@ static int parse_trunks(const char *s, struct bridge_port *bp, char *err, size_t
 		unsigned long v = strtoul(p, &end, 10);
 
 		if (end == p || v > 4095 || (*end != ',' && *end != '\0')) {
-			snprintf(err, errlen, "trunks '%s': expected VLAN IDs 0-4095 separated by "
-				 "commas", s);
+			/* VLAN IDs are 1-4095 as for tag=; 0 stands for
+			 * untagged frames, which a trunk may carry. */
+			snprintf(err, errlen, "trunks '%s': expected VLAN IDs 1-4095, or 0 for "
+				 "untagged frames, separated by commas", s);
 			return -EINVAL;
 		}
 		if (bp->n_trunks == BRIDGE_MAX_TRUNKS) {
@@ -452,8 +457,7 @@ static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
 		"busy_cycles", (json_int_t)bp->job.busy_cycles,
 		"drops", drops, "anomalies", anomalies));
 	json_object_set_new(obj, "cycles_per_packet",
-		json_real(sum.rx_packets ? (double)bp->job.busy_cycles / (double)sum.rx_packets
-					 : 0.0));
+			    json_figure(1, bp->job.busy_cycles, sum.rx_packets));
 	return obj;
 }
 

@@ -84,6 +84,8 @@ enum bridge_drop {
 	BR_DROP_MALFORMED,       /* a rewrite needs a header that is cut short, or
 				  * headers too long to read in one segment */
 	BR_DROP_RESUBMIT_DEPTH,  /* resubmit/goto loops deeper than allowed */
+	BR_DROP_TOO_MANY_RESUBMITS, /* more resubmit/goto in all than allowed */
+	BR_DROP_TOO_MANY_ACTIONS, /* more datapath actions than a program holds */
 	BR_DROP_NO_MBUF,         /* copying for several outputs failed */
 	BR_DROP__COUNT,
 };
@@ -167,14 +169,31 @@ void bridge_flows_dump(struct bridge *br, const struct flow_spec *filter,
 /* Expire rules past their idle/hard timeouts. Returns how many. */
 unsigned int bridge_flows_expire(struct bridge *br, uint64_t now_tsc);
 
-/* The flow text that recreates a rule (ovs-ofctl syntax). */
-void rule_format(struct bridge *br, const struct rule *r, char *buf, size_t len);
+/* The flow text that recreates a rule (ovs-ofctl syntax), malloc'd; NULL
+ * if out of memory. */
+char *rule_format(struct bridge *br, const struct rule *r);
 /* Every rule as the flow text that recreates it (the config file). */
 json_t *bridge_flows_config(struct bridge *br);
 
 /* The sum of a rule's per-worker counters; *used_tsc the latest hit. */
 void rule_stats_sum(const struct rule *r, uint64_t *packets, uint64_t *bytes,
 		    uint64_t *used_tsc);
+
+/* TSC ticks from `then` to `now`, 0 if `then` is later: the control
+ * thread reads its clock and then the workers' counters, and a worker may
+ * stamp a hit in between (unsigned, that would be 2^64 ticks ago). */
+static inline uint64_t tsc_since(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+/* Is rule r past a timeout at now_tsc, its latest hit at used_tsc? */
+static inline bool rule_timed_out(const struct rule *r, uint64_t used_tsc, uint64_t now_tsc,
+				  uint64_t hz)
+{
+	return (r->hard_timeout && tsc_since(now_tsc, r->created_tsc) >= r->hard_timeout * hz) ||
+	       (r->idle_timeout && tsc_since(now_tsc, used_tsc) >= r->idle_timeout * hz);
+}
 
 /* Grace-period deferred frees (see the top of this file). */
 void bridge_defer_free(void (*fn)(void *), void *p);

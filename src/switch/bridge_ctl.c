@@ -18,6 +18,7 @@
 #include "flow/pkt_parse.h"
 #include "switch/bridge.h"
 #include "switch/mac_table.h"
+#include "switch/normal_vlan.h"
 #include "switch/xlate.h"
 
 int bridge_from_args(json_t *args, const char *const *allowed, struct bridge **br,
@@ -313,23 +314,68 @@ struct dump_ctx {
 	struct bridge *br;
 	json_t *arr;
 	uint64_t now, hz;
+	bool nomem;
 };
+
+/* "priority=100,tcp,tp_dst=22" as ovs-ofctl dump-flows prints a rule's
+ * match (the default priority left out); malloc'd. */
+static char *match_text(struct bridge *br, const struct rule *r)
+{
+	char prio[24] = "";
+	int plen, mlen;
+	char *text;
+
+	if (r->cr.priority != FLOW_PRIORITY_DEFAULT)
+		snprintf(prio, sizeof(prio), "priority=%u", r->cr.priority);
+	plen = (int)strlen(prio);
+	mlen = flow_match_format(&r->cr.match, bridge_port_name, br, NULL, 0);
+	text = malloc((size_t)plen + 1 + (size_t)mlen + 1);
+	if (text == NULL)
+		return NULL;
+	memcpy(text, prio, (size_t)plen);
+	if (plen && mlen)
+		text[plen++] = ',';
+	flow_match_format(&r->cr.match, bridge_port_name, br, text + plen, (size_t)mlen + 1);
+	return text;
+}
+
+static char *actions_text(struct bridge *br, const struct rule *r)
+{
+	const struct rule_actions *a = r->actions;
+	int len = flow_actions_format(a->acts, a->n, bridge_port_name, br, NULL, 0);
+	char *text = malloc((size_t)len + 1);
+
+	if (text != NULL)
+		flow_actions_format(a->acts, a->n, bridge_port_name, br, text, (size_t)len + 1);
+	return text;
+}
 
 static void dump_one(const struct rule *r, void *aux)
 {
 	struct dump_ctx *d = aux;
 	uint64_t packets, bytes, used;
-	char text[4096], cookie[24];
+	char *text = rule_format(d->br, r), *match = match_text(d->br, r);
+	char *acts = actions_text(d->br, r), cookie[24];
 
-	rule_format(d->br, r, text, sizeof(text));
+	if (text == NULL || match == NULL || acts == NULL) {
+		d->nomem = true;
+		goto out;
+	}
 	snprintf(cookie, sizeof(cookie), "0x%" PRIx64, r->cookie);
 	rule_stats_sum(r, &packets, &bytes, &used);
-	json_array_append_new(d->arr, json_pack("{s:s, s:i, s:i, s:s, s:I, s:I, s:f, s:f}",
+	json_array_append_new(d->arr, json_pack("{s:s, s:i, s:i, s:s, s:I, s:I, s:f, s:f, s:i, "
+						"s:i, s:s, s:s}",
 		"flow", text, "table", r->table, "priority", r->cr.priority,
 		"cookie", cookie, "n_packets", (json_int_t)packets,
 		"n_bytes", (json_int_t)bytes,
-		"duration", (double)(d->now - r->created_tsc) / (double)d->hz,
-		"idle_age", (double)(d->now - used) / (double)d->hz));
+		"duration", (double)tsc_since(d->now, r->created_tsc) / (double)d->hz,
+		"idle_age", (double)tsc_since(d->now, used) / (double)d->hz,
+		"idle_timeout", r->idle_timeout, "hard_timeout", r->hard_timeout,
+		"match", match, "actions", acts));
+out:
+	free(text);
+	free(match);
+	free(acts);
 }
 
 static int cmd_flow_dump(json_t *args, json_t **result, char *err, size_t errlen)
@@ -350,6 +396,11 @@ static int cmd_flow_dump(json_t *args, json_t **result, char *err, size_t errlen
 	d = (struct dump_ctx){ .br = br, .arr = json_array(), .now = rte_rdtsc(),
 			       .hz = rte_get_tsc_hz() };
 	bridge_flows_dump(br, &spec, dump_one, &d);
+	if (d.nomem) {
+		json_decref(d.arr);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	*result = d.arr;
 	return 0;
 }
@@ -391,9 +442,16 @@ static int cmd_table_dump(json_t *args, json_t **result, char *err, size_t errle
 
 /* ---- trace -------------------------------------------------------------- */
 
-static void trace_line(void *aux, int depth, const char *fmt, ...)
+struct trace_ctx {
+	struct bridge *br;
+	uint16_t in_port;         /* where the packet came in: what normal uses */
+	json_t *lines;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+trace_line(void *aux, int depth, const char *fmt, ...)
 {
-	json_t *lines = aux;
+	struct trace_ctx *t = aux;
 	char buf[1200];
 	int off = snprintf(buf, sizeof(buf), "%*s", depth * 4, "");
 	va_list ap;
@@ -401,7 +459,62 @@ static void trace_line(void *aux, int depth, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf + off, sizeof(buf) - (size_t)off, fmt, ap);
 	va_end(ap);
-	json_array_append_new(lines, json_string(buf));
+	json_array_append_new(t->lines, json_string(buf));
+}
+
+/* The ports normal would send the packet to now, from the MAC table and
+ * the ports' VLANs (the datapath decides per packet the same way). */
+static void trace_normal(void *aux, int depth, const struct flow_key *k)
+{
+	struct trace_ctx *t = aux;
+	const struct bridge_port *in = t->in_port <= BRIDGE_MAX_PORTS ?
+				       t->br->ports[t->in_port] : NULL;
+	const struct bridge_port *to;
+	uint16_t tci = rte_be_to_cpu_16(k->vlan_tci);
+	bool unicast = !rte_is_multicast_ether_addr(&k->dl_dst);
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], ports[1024] = "";
+	unsigned int n = 0;
+	size_t off = 0;
+	uint16_t dst;
+	int vlan;
+
+	/* Lower case, as in flows. */
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", k->dl_dst.addr_bytes[0],
+		 k->dl_dst.addr_bytes[1], k->dl_dst.addr_bytes[2], k->dl_dst.addr_bytes[3],
+		 k->dl_dst.addr_bytes[4], k->dl_dst.addr_bytes[5]);
+	if (in == NULL) {
+		trace_line(t, depth, "port %u is not attached: dropped (port_down)", t->in_port);
+		return;
+	}
+	vlan = normal_input_vlan(in, tci & FLOW_VLAN_PRESENT ? tci & FLOW_VLAN_VID_MASK : -1);
+	if (vlan < 0) {
+		trace_line(t, depth, "VLAN %u is not allowed on %s: dropped (vlan_not_allowed)",
+			   tci & FLOW_VLAN_VID_MASK, bridge_port_name(t->in_port, t->br));
+		return;
+	}
+	dst = unicast ? mac_lookup(t->br->macs, &k->dl_dst, (uint16_t)vlan) : 0;
+	if (dst == t->in_port) {
+		trace_line(t, depth, "VLAN %d: %s was learnt on the input port: nothing sent",
+			   vlan, mac);
+		return;
+	}
+	to = dst != 0 && dst <= BRIDGE_MAX_PORTS ? t->br->ports[dst] : NULL;
+	if (to != NULL && normal_vlan_allowed(to, (uint16_t)vlan)) {
+		trace_line(t, depth, "VLAN %d: %s was learnt on port %u: output to %s", vlan, mac,
+			   dst, bridge_port_name(dst, t->br));
+		return;
+	}
+	for (uint16_t p = 1; p <= t->br->max_ofport; p++) {
+		to = t->br->ports[p];
+		if (to == NULL || p == t->in_port || !normal_vlan_allowed(to, (uint16_t)vlan))
+			continue;
+		if (off < sizeof(ports))
+			off += (size_t)snprintf(ports + off, sizeof(ports) - off, "%s%s",
+						n ? "," : "", bridge_port_name(p, t->br));
+		n++;
+	}
+	trace_line(t, depth, "VLAN %d: %s %s: flood to %u port(s)%s%s", vlan, mac,
+		   unicast ? "is not learnt" : "is multicast", n, n ? ": " : "", ports);
 }
 
 static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
@@ -412,8 +525,10 @@ static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 	struct flow_key wc;
 	const char *text;
 	struct bridge *br;
-	char acts[4096], wcs[2048];
+	char *acts, wcs[2048];
+	struct trace_ctx tc;
 	json_t *lines;
+	int len;
 	struct flow_match mwc;
 	int rc;
 
@@ -428,8 +543,19 @@ static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	lines = json_array();
-	xlate(br, &spec.match.key, &prog, &wc, trace_line, lines);
-	flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, acts, sizeof(acts));
+	tc = (struct trace_ctx){ .br = br, .in_port = rte_be_to_cpu_16(spec.match.key.in_port),
+				 .lines = lines };
+	xlate(br, &spec.match.key, &prog, &wc,
+	      &(struct xlate_trace){ .line = trace_line, .normal = trace_normal, .aux = &tc });
+	/* A flood of a wide bridge is long: sized, never cut. */
+	len = flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, NULL, 0);
+	acts = malloc((size_t)len + 1);
+	if (acts == NULL) {
+		json_decref(lines);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, acts, (size_t)len + 1);
 	memset(&mwc, 0, sizeof(mwc));
 	mwc.mask = wc;
 	flow_key_and(&mwc.key, &spec.match.key, &wc);
@@ -438,6 +564,7 @@ static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 			    "datapath_actions", prog.n_ops ? acts : "drop",
 			    "drop_reason", prog.n_ops ? "" : bridge_drop_name(prog.drop),
 			    "megaflow", wcs);
+	free(acts);
 	return 0;
 }
 

@@ -380,11 +380,15 @@ void bridge_flows_dump(struct bridge *br, const struct flow_spec *filter,
 	free(s.out);
 }
 
-/* The flow text of a rule, as ovs-ofctl would take it back. */
-void rule_format(struct bridge *br, const struct rule *r, char *buf, size_t len)
+/* The flow text of a rule, as ovs-ofctl would take it back: sized to the
+ * text, so a long rule (64 actions with IPv6 values pass 4 KB) is never
+ * cut into a different rule. */
+char *rule_format(struct bridge *br, const struct rule *r)
 {
 	const struct rule_actions *acts = r->actions;
 	static struct flow_spec spec; /* large: control thread only */
+	char *text;
+	int len;
 
 	memset(&spec, 0, sizeof(spec));
 	spec.table = r->table;
@@ -396,16 +400,21 @@ void rule_format(struct bridge *br, const struct rule *r, char *buf, size_t len)
 	spec.match = r->cr.match;
 	spec.n_actions = acts->n;
 	memcpy(spec.actions, acts->acts, acts->n * sizeof(acts->acts[0]));
-	flow_spec_format(&spec, true, bridge_port_name, br, buf, len);
+	len = flow_spec_format(&spec, true, bridge_port_name, br, NULL, 0);
+	text = malloc((size_t)len + 1);
+	if (text != NULL)
+		flow_spec_format(&spec, true, bridge_port_name, br, text, (size_t)len + 1);
+	return text;
 }
 
 static void config_one(const struct rule *r, void *aux)
 {
 	void **a = aux;
-	char text[4096];
+	char *text = rule_format(a[0], r);
 
-	rule_format(a[0], r, text, sizeof(text));
-	json_array_append_new(a[1], json_string(text));
+	/* Out of memory: a null the config loader refuses, not a lost rule. */
+	json_array_append_new(a[1], text != NULL ? json_string(text) : json_null());
+	free(text);
 }
 
 json_t *bridge_flows_config(struct bridge *br)
@@ -430,8 +439,7 @@ unsigned int bridge_flows_expire(struct bridge *br, uint64_t now_tsc)
 
 		next = LIST_NEXT(r, timed);
 		rule_stats_sum(r, &packets, &bytes, &used);
-		if ((r->hard_timeout && now_tsc - r->created_tsc >= r->hard_timeout * hz) ||
-		    (r->idle_timeout && now_tsc - used >= r->idle_timeout * hz)) {
+		if (rule_timed_out(r, used, now_tsc, hz)) {
 			unlink_rule(br, r);
 			n++;
 		}

@@ -144,7 +144,7 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 	struct dp_node *n;
 	struct dp_entry *e;
 
-	xlate(br, key, &prog, &wc, NULL, NULL);
+	xlate(br, key, &prog, &wc, NULL);
 	if (c->n_megaflows >= MEGAFLOW_MAX)
 		evict_oldest(c);
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)

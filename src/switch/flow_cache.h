@@ -51,11 +51,11 @@
  */
 struct dp_entry {
 	uint8_t n_words;                /* of the match */
-	uint8_t n_ops;
-	uint8_t n_stats;
 	uint8_t drop;                   /* enum bridge_drop if n_ops == 0 */
 	bool port_wide;                 /* see above */
 	bool evicted;                   /* leaving the cache (flow_cache.c) */
+	uint16_t n_ops;
+	uint16_t n_stats;
 	uint8_t idx[FLOW_KEY_WORDS];    /* key word of each match word */
 	struct rule_stats **stats;      /* [n_stats], in this allocation */
 	struct action *ops;             /* [n_ops], in this allocation */

@@ -13,17 +13,16 @@ struct xlate_ctx {
 	struct flow_key key;      /* the packet as the actions so far made it */
 	struct flow_key *wc;
 	struct dp_program *prog;
-	xlate_trace_fn trace;
-	void *aux;
+	const struct xlate_trace *trace;
 	int depth;
-	bool stop;                /* dec_ttl expired: nothing more happens */
+	unsigned int resubmits;   /* so far, against XLATE_MAX_RESUBMITS */
+	bool stop;                /* dropped (prog->drop says why): nothing more happens */
 	bool missed_table0;
-	bool ops_full;
 };
 
 #define TRACE(ctx, ...) do { \
 	if ((ctx)->trace) \
-		(ctx)->trace((ctx)->aux, (ctx)->depth, __VA_ARGS__); \
+		(ctx)->trace->line((ctx)->trace->aux, (ctx)->depth, __VA_ARGS__); \
 } while (0)
 
 /* Fields that exist only in the key, not in the packet: writing them
@@ -43,11 +42,12 @@ static void emit(struct xlate_ctx *ctx, const struct action *a)
 {
 	struct dp_program *p = ctx->prog;
 
+	if (ctx->stop)
+		return;
 	if (p->n_ops == XLATE_MAX_OPS) {
-		if (!ctx->ops_full)
-			TRACE(ctx, "too many datapath actions (%d): the rest are ignored",
-			      XLATE_MAX_OPS);
-		ctx->ops_full = true;
+		TRACE(ctx, "more than %d datapath actions: packet dropped", XLATE_MAX_OPS);
+		ctx->stop = true;
+		p->drop = BR_DROP_TOO_MANY_ACTIONS;
 		return;
 	}
 	p->ops[p->n_ops++] = *a;
@@ -99,7 +99,7 @@ static void flood(struct xlate_ctx *ctx, bool all)
 	uint16_t in = rte_be_to_cpu_16(ctx->key.in_port);
 	unsigned int n = 0;
 
-	for (uint16_t p = 1; p <= BRIDGE_MAX_PORTS; p++)
+	for (uint16_t p = 1; p <= BRIDGE_MAX_PORTS && !ctx->stop; p++)
 		if (ctx->br->ports[p] != NULL && p != in) {
 			emit_output(ctx, p);
 			n++;
@@ -200,6 +200,29 @@ static void dec_ttl(struct xlate_ctx *ctx)
 
 static void do_table(struct xlate_ctx *ctx, unsigned int table);
 
+/* resubmit and goto_table: another lookup, within both bounds. Depth alone
+ * would still let a few tables of rules with several resubmits each cost
+ * an exponential number of lookups, so the total per packet is bounded
+ * too (Open vSwitch bounds it the same way). Either limit drops the
+ * packet: a partial translation would be a different decision. */
+static void recurse(struct xlate_ctx *ctx, unsigned int table)
+{
+	if (ctx->depth == XLATE_MAX_DEPTH) {
+		TRACE(ctx, "resubmits nested deeper than %d: packet dropped", XLATE_MAX_DEPTH);
+		ctx->stop = true;
+		ctx->prog->drop = BR_DROP_RESUBMIT_DEPTH;
+		return;
+	}
+	if (ctx->resubmits == XLATE_MAX_RESUBMITS) {
+		TRACE(ctx, "more than %d resubmits: packet dropped", XLATE_MAX_RESUBMITS);
+		ctx->stop = true;
+		ctx->prog->drop = BR_DROP_TOO_MANY_RESUBMITS;
+		return;
+	}
+	ctx->resubmits++;
+	do_table(ctx, table);
+}
+
 static void do_actions(struct xlate_ctx *ctx, const struct rule *r)
 {
 	const struct rule_actions *acts = __atomic_load_n(&r->actions, __ATOMIC_ACQUIRE);
@@ -221,6 +244,8 @@ static void do_actions(struct xlate_ctx *ctx, const struct rule *r)
 			break;
 		case ACT_NORMAL:
 			TRACE(ctx, "normal: MAC learning switch (decided per packet)");
+			if (ctx->trace && ctx->trace->normal)
+				ctx->trace->normal(ctx->trace->aux, ctx->depth + 1, &ctx->key);
 			emit(ctx, a);
 			break;
 		case ACT_FLOOD:
@@ -262,13 +287,13 @@ static void do_actions(struct xlate_ctx *ctx, const struct rule *r)
 			if (a->resubmit.port != OFPORT_NONE)
 				ctx->key.in_port = rte_cpu_to_be_16(a->resubmit.port);
 			TRACE(ctx, "resubmit to table %u", t);
-			do_table(ctx, t);
+			recurse(ctx, t);
 			ctx->key.in_port = saved;
 			break;
 		}
 		case ACT_GOTO_TABLE:
 			TRACE(ctx, "goto_table:%u", a->goto_table.table);
-			do_table(ctx, a->goto_table.table);
+			recurse(ctx, a->goto_table.table);
 			break;
 		case ACT_METER:
 			TRACE(ctx, "meter:%u", a->meter.id);
@@ -286,12 +311,6 @@ static void do_table(struct xlate_ctx *ctx, unsigned int table)
 	const struct cls_rule *cr;
 	struct rule *r;
 
-	if (ctx->depth == XLATE_MAX_DEPTH) {
-		TRACE(ctx, "resubmits nested deeper than %d: packet dropped", XLATE_MAX_DEPTH);
-		ctx->stop = true;
-		ctx->prog->drop = BR_DROP_RESUBMIT_DEPTH;
-		return;
-	}
 	cr = cls ? cls_lookup(cls, &ctx->key, ctx->wc) : NULL;
 	if (cr == NULL) {
 		TRACE(ctx, "table %u: no match", table);
@@ -300,8 +319,7 @@ static void do_table(struct xlate_ctx *ctx, unsigned int table)
 		return;
 	}
 	r = container_of(cr, struct rule, cr);
-	if (ctx->prog->n_rules < XLATE_MAX_RULES)
-		ctx->prog->rules[ctx->prog->n_rules++] = r;
+	ctx->prog->rules[ctx->prog->n_rules++] = r; /* fits: see XLATE_MAX_RULES */
 	if (ctx->trace) {
 		char buf[1024];
 
@@ -315,11 +333,37 @@ static void do_table(struct xlate_ctx *ctx, unsigned int table)
 	ctx->depth--;
 }
 
+/*
+ * A key whose dl_type is neither IP nor ARP has every L3 and L4 field 0
+ * (pkt_parse), so once the megaflow holds dl_type, those fields cannot
+ * tell two such keys apart: in the mask they would only add words to
+ * compare per packet, and noise to trace's "Megaflow:". Rules on them
+ * have ip/tcp prerequisites, so a lookup that probed them held dl_type.
+ */
+static void wild_l3_l4_unless_ip(const struct flow_key *key, struct flow_key *wc)
+{
+	uint16_t type = rte_be_to_cpu_16(key->dl_type);
+
+	if (wc->dl_type != 0xffff || type == 0x0800 || type == 0x86dd || type == 0x0806)
+		return;
+	wc->nw_proto = 0;
+	wc->nw_frag = 0;
+	wc->nw_tos = 0;
+	wc->nw_ttl = 0;
+	wc->tcp_flags = 0;
+	wc->nw_src = 0;
+	wc->nw_dst = 0;
+	wc->tp_src = 0;
+	wc->tp_dst = 0;
+	memset(wc->ipv6_src, 0, sizeof(wc->ipv6_src));
+	memset(wc->ipv6_dst, 0, sizeof(wc->ipv6_dst));
+}
+
 void xlate(const struct bridge *br, const struct flow_key *key, struct dp_program *prog,
-	   struct flow_key *wc, xlate_trace_fn trace, void *aux)
+	   struct flow_key *wc, const struct xlate_trace *trace)
 {
 	struct xlate_ctx ctx = {
-		.br = br, .key = *key, .wc = wc, .prog = prog, .trace = trace, .aux = aux,
+		.br = br, .key = *key, .wc = wc, .prog = prog, .trace = trace,
 	};
 	bool outputs = false;
 
@@ -330,6 +374,7 @@ void xlate(const struct bridge *br, const struct flow_key *key, struct dp_progra
 	prog->n_rules = 0;
 	prog->drop = BR_DROP__COUNT;
 	do_table(&ctx, 0);
+	wild_l3_l4_unless_ip(key, wc);
 	if (ctx.stop) {
 		prog->n_ops = 0;
 		return;

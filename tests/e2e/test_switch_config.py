@@ -52,6 +52,32 @@ def test_config_save_then_start_recreates_the_bridge(workdir):
         assert y.stop() == 0
 
 
+# 63 masked IPv6 writes and an output: about 5.5 KB of flow text, written
+# in the form dump-flows prints, so what is saved must be this very text.
+LONG = "ipv6,actions=" + ",".join(
+    f"set_field:fd00:{i:x}:2222:0:4444:0:6666:0/ffff:ffff:ffff:0:ffff:0:ffff:0->ipv6_src"
+    for i in range(63)) + ",output:2"
+
+
+def test_a_rule_longer_than_4_kb_is_saved_whole(workdir):
+    conf = workdir / "xviod.json"
+    x = Xviod(workdir, config=conf).start()
+    try:
+        x.ctl("bridge", "add", "br0")
+        x.ctl("add-flow", "br0", LONG)
+        assert [f["flow"] for f in x.ctl("dump-flows", "br0")] == [LONG]
+        x.ctl("config", "save")
+    finally:
+        assert x.stop() == 0
+    assert len(LONG) > 5000
+    assert json.loads(conf.read_text())["bridges"][0]["flows"] == [LONG]
+    y = Xviod(workdir, name="again", config=conf).start()
+    try:
+        assert [f["flow"] for f in y.ctl("dump-flows", "br0")] == [LONG]
+    finally:
+        assert y.stop() == 0
+
+
 def test_mac_age_changed_at_run_time_ages_the_table_and_is_saved(workdir):
     """`bridge set` changes MAC ageing of a bridge that keeps its ports and
     its learnt addresses; the table then ages with the new value."""

@@ -23,6 +23,8 @@ BAD = [
     (["bridge", "port-add", "br0", "nic2", "tag=10", "trunks=20"], 1, "not both"),
     (["bridge", "port-add", "br0", "nic2", "tag=5000"], 1, "'tag' must be an integer from 1 to 4095"),
     (["bridge", "port-add", "br0", "nic2", "trunks=1,x"], 1, "trunks '1,x'"),
+    (["bridge", "port-add", "br0", "nic2", "trunks=4096"], 1,
+     "expected VLAN IDs 1-4095, or 0 for untagged frames"),
     (["bridge", "port-add", "br0", "nic2", "core=7"], 1, "no worker runs on CPU 7"),
     (["bridge", "port-add", "br0", "nic2", "colour=red"], 1, "unknown argument 'colour'"),
     (["bridge", "port-add", "br0", "vm3"], 1, "offloads=on"),

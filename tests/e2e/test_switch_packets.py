@@ -6,13 +6,14 @@ datapath to packets scapy builds; scapy also builds what must come out
 One scenario per test: the rules, what goes in on which port, what must
 come out of each port, and the drops that must be counted.
 """
+import re
 from dataclasses import dataclass, field
 
 import pytest
 from scapy.all import (ARP, ICMP, IP, SCTP, TCP, UDP, Dot1Q, Ether, IPv6, Raw)
 
-from harness import Xviod
-from switch_bed import PcapBridge
+from harness import Xviod, wait_for
+from switch_bed import PcapBridge, write_pcap
 
 A, B, C = "02:00:00:00:00:0a", "02:00:00:00:00:0b", "02:00:00:00:00:0c"
 BCAST = "ff:ff:ff:ff:ff:ff"
@@ -195,6 +196,12 @@ CASES = {
         {1: [Ether(src=A, dst=B) / IP(proto=6) / Raw(b"\x00\x50")]},
         {2: [Ether(src=A, dst=B) / IP(proto=6) / Raw(b"\x00\x50")]},
         anomalies={1: {"truncated_l4": 1}}),
+    # 2^20 lookups unless the work per packet is bounded: dropped after
+    # 4096 resubmits instead.
+    "resubmit_fanout_is_bounded_and_counted": Case(
+        [f"table={t},actions=resubmit(,{t + 1}),resubmit(,{t + 1})" for t in range(20)] +
+        ["table=20,actions=load:0x1->NXM_NX_REG0[]"],
+        {1: [udp()] * 3}, {}, drops={1: {"too_many_resubmits": 3}}),
     "rewrite_needing_a_missing_header_drops_malformed": Case(
         ["ip,actions=mod_nw_src:1.2.3.4,output:2"],
         {1: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]}, {},
@@ -237,6 +244,129 @@ def test_switch(name, x, tmp_path):
         bed.close()
 
 
+def test_trace_of_a_resubmit_fanout_stops_at_the_bound(x, tmp_path):
+    """trace runs on the control thread: it must stop where the datapath
+    does and say why."""
+    bed = PcapBridge(x, tmp_path, 2, [f"table={t},actions=resubmit(,{t + 1}),"
+                                      f"resubmit(,{t + 1})" for t in range(20)] +
+                     ["table=20,actions=load:0x1->NXM_NX_REG0[]"])
+    try:
+        t = x.ctl("trace", bed.name, "in_port=1")
+        assert t["drop_reason"] == "too_many_resubmits", t["datapath_actions"]
+        assert t["steps"][-1].strip() == "more than 4096 resubmits: packet dropped"
+        assert sum("resubmit to table" in s for s in t["steps"]) == 4097
+    finally:
+        bed.close()
+
+
+def test_flood_reaches_every_port_of_a_wide_bridge(x, tmp_path):
+    """70 ports: flood sends to all 69 others. Ports 3-70 are VMs with no
+    guest, so each counts what it was sent as port_down (before, flooding
+    stopped after 64 ports and the last five counted nothing)."""
+    bed = PcapBridge(x, tmp_path, 2, ["actions=flood"])
+    vms = {n: f"{bed.name}vm{n}" for n in range(3, 71)}
+    try:
+        for n, vm in vms.items():
+            x.ctl("port", "add", vm, "vhost", f"{vm}.sock")
+            x.ctl("bridge", "port-add", bed.name, vm, f"ofport={n}")
+        trace = x.ctl("trace", bed.name, "in_port=1")["datapath_actions"]
+        assert trace.split(",") == [f"output:{vm}" for vm in vms.values()]
+        assert bed.send({1: [udp()] * 3})[2] == [bytes(udp())] * 3
+        down = {n: bed.stats(n)["drops"]["port_down"] for n in vms}
+        assert down == {n: 3 for n in vms}
+    finally:
+        for vm in vms.values():
+            x.run_ctl("bridge", "port-del", bed.name, vm, check=False)
+            x.run_ctl("port", "del", vm, check=False)
+        bed.close()
+
+
+def test_every_rule_on_a_long_way_counts_the_packet(x, tmp_path):
+    """30 rules in a goto_table chain, all credited (before, the first 16
+    only: the deep ones looked idle and idle_timeout removed them in use)."""
+    chain = [f"table={t},idle_timeout=600,actions=goto_table:{t + 1}" for t in range(29)]
+    bed = PcapBridge(x, tmp_path, 2, chain + ["table=29,idle_timeout=600,actions=output:2"])
+    try:
+        assert bed.send({1: [udp()] * 5})[2] == [bytes(udp())] * 5
+        flows = bed.dump_flows()
+        assert [f["n_packets"] for f in flows] == [5] * 30, flows
+    finally:
+        bed.close()
+
+
+def test_a_non_ip_packets_megaflow_has_no_l3_or_l4_fields(x, tmp_path):
+    bed = PcapBridge(x, tmp_path, 2, ["priority=100,tcp,nw_src=10.0.0.1,tp_dst=22,actions=drop",
+                                      "priority=0,actions=output:2"])
+    try:
+        t = x.ctl("trace", bed.name, "in_port=1,dl_type=0x88cc")
+        assert t["megaflow"] == "in_port=1,dl_type=0x88cc"
+        t = x.ctl("trace", bed.name, "in_port=1,tcp,nw_src=10.0.0.1,tp_dst=80")
+        assert t["megaflow"] == "tcp,in_port=1,nw_src=10.0.0.1,tp_dst=80"
+    finally:
+        bed.close()
+
+
+def test_busy_share_shows_traffic_at_once_and_figures_have_one_decimal(x, tmp_path):
+    """Right after traffic starts, BUSY% already shows it (before, the last
+    whole second was shown, in which the worker's sleep was charged as idle
+    at its wake-up: 0.0); derived figures come with one decimal, not
+    765.73041999999998."""
+    write_pcap(tmp_path / "loop.pcap", [udp()] * 64)
+    x.ctl("bridge", "add", "busy")
+    x.ctl("add-flow", "busy", "actions=drop")
+    x.ctl("port", "add", "busyp", "eth",
+          f"net_pcap88,rx_pcap={tmp_path / 'loop.pcap'},infinite_rx=1,tx_pcap=/dev/null")
+    try:
+        x.ctl("bridge", "port-add", "busy", "busyp")
+        # Enough work to be 0.1 % of the 1-2 s the share is taken over.
+        wait_for(lambda: x.ctl("bridge", "show", "busy")["ports"][0]["rx_packets"] > 100000,
+                 "traffic")
+        assert x.ctl("core", "list")[0]["busy_percent"] > 0
+        raw = x.run_ctl("--json", "stats").stdout
+        figures = re.findall(r'"(?:busy_percent|cycles_per_packet)": ([0-9.e+-]+)', raw)
+        assert figures and all(re.fullmatch(r"[0-9]+\.[0-9]", f) for f in figures), figures
+    finally:
+        x.run_ctl("bridge", "del", "busy", check=False)
+        x.run_ctl("port", "del", "busyp", check=False)
+
+
+def test_trace_says_where_normal_would_send_the_packet(x, tmp_path):
+    """From the MAC table and the ports' VLANs as they are now: a learnt
+    address goes to its port, an unknown or broadcast one is flooded to the
+    ports that carry its VLAN (not to the access port of VLAN 10). Before,
+    trace said only that normal decides per packet."""
+    x.ctl("bridge", "add", "tn")
+    x.ctl("add-flow", "tn", "priority=0,actions=normal")
+    names = {n: f"tnp{n}" for n in (1, 2, 3)}
+    for n, name in names.items():
+        write_pcap(tmp_path / f"tn{n}.pcap",
+                   [Ether(src=B, dst=BCAST) / IP() / UDP()] if n == 2 else [])
+        x.ctl("port", "add", name, "eth", f"net_pcap6{n},rx_pcap={tmp_path / f'tn{n}.pcap'},"
+              f"tx_pcap={tmp_path / f'tn{n}.out.pcap'}")
+    try:
+        for n, name in names.items():
+            x.ctl("bridge", "port-add", "tn", name, f"ofport={n}", *(["tag=10"] if n == 3 else []))
+        wait_for(lambda: any(e["mac"].lower() == B for e in x.ctl("fdb-show", "tn")),
+                 f"{B} to be learnt on port 2")
+        steps = lambda pkt: [s.strip() for s in x.ctl("trace", "tn", pkt)["steps"]]  # noqa
+        assert f"VLAN 0: {B} was learnt on port 2: output to tnp2" in steps(f"in_port=1,dl_dst={B}")
+        assert f"VLAN 0: {C} is not learnt: flood to 1 port(s): tnp2" in \
+            steps(f"in_port=1,dl_dst={C}")
+        assert f"VLAN 0: {BCAST} is multicast: flood to 1 port(s): tnp1" in \
+            steps(f"in_port=2,dl_dst={BCAST}")
+        # From the access port, VLAN 10 is unknown there: both trunks get it.
+        assert f"VLAN 10: {B} is not learnt: flood to 2 port(s): tnp1,tnp2" in \
+            steps(f"in_port=3,dl_dst={B}")
+        assert "VLAN 5 is not allowed on tnp3: dropped (vlan_not_allowed)" in \
+            steps(f"in_port=3,dl_vlan=5,dl_dst={B}")
+        assert f"VLAN 0: {B} was learnt on the input port: nothing sent" in \
+            steps(f"in_port=2,dl_dst={B}")
+    finally:
+        x.run_ctl("bridge", "del", "tn", check=False)
+        for name in names.values():
+            x.run_ctl("port", "del", name, check=False)
+
+
 def test_meter_drops_what_exceeds_its_rate_and_counts_it(x, tmp_path):
     """1 packet/s with a burst of 1: of 2000 back-to-back frames the first
     passes, and at most one more per second of the run."""
@@ -267,7 +397,6 @@ def test_idle_and_hard_timeouts_remove_rules(x, tmp_path):
                                       "hard_timeout=1,in_port=2,actions=output:1",
                                       "priority=1,actions=drop"])
     try:
-        from harness import wait_for
         wait_for(lambda: len(bed.dump_flows()) == 1, "both timed rules to expire",
                  timeout=30)
         assert "drop" in bed.dump_flows()[0]["flow"]

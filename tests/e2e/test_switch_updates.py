@@ -9,10 +9,12 @@ must come out, in order, with both fields from the same version of the
 rule, and with a correct IP checksum.
 """
 import struct
+import time
 
 from scapy.all import IP, UDP, Ether
 
-from switch_bed import PcapBridge
+from harness import wait_for
+from switch_bed import PcapBridge, write_pcap
 
 N = 500_000
 VERSIONS = {
@@ -104,3 +106,31 @@ def test_output_port_detached_and_reattached_under_traffic(xviod, workdir):
     assert len(out) == N
     assert all(struct.unpack(">I", f[-4:])[0] == i for i, f in enumerate(out))
     print(f"\n{cycles['n']} detach/attach cycles during {N} frames")
+
+
+def test_hot_rule_with_idle_timeout_stays_among_many_timed_rules(xviod, workdir):
+    """A rule hit all the time is not idle, however long the once-a-second
+    timeout check takes to reach it (here: behind 20,000 other timed rules,
+    while a worker stamps its last hit after the check read the clock), and
+    dump-flows never shows it idle for longer than it can have been."""
+    write_pcap(workdir / "hot.pcap", [Ether() / IP() / UDP()] * 64)
+    flows = ["priority=50,in_port=1,idle_timeout=5,actions=drop"] + [
+        f"priority=100,idle_timeout=3000,tcp,tp_dst={p},actions=drop" for p in range(20000)]
+    (workdir / "timed.flows").write_text("\n".join(flows) + "\n")
+    xviod.ctl("bridge", "add", "hot")
+    xviod.ctl("add-flows", "hot", workdir / "timed.flows")
+    # Replayed without end: the rule never goes a second without a hit.
+    xviod.ctl("port", "add", "hotp", "eth",
+              f"net_pcap77,rx_pcap={workdir / 'hot.pcap'},infinite_rx=1,tx_pcap=/dev/null")
+    try:
+        xviod.ctl("bridge", "port-add", "hot", "hotp", "ofport=1")
+        hot = lambda: xviod.ctl("dump-flows", "hot", "in_port=1")  # noqa: E731
+        wait_for(lambda: hot()[0]["n_packets"] > 0, "traffic on the hot rule")
+        end = time.monotonic() + 8      # more than the idle timeout: several checks
+        while time.monotonic() < end:
+            (rule,) = hot()
+            assert rule["idle_age"] < 3600, rule
+        assert len(xviod.ctl("dump-flows", "hot")) == 20001
+    finally:
+        xviod.run_ctl("bridge", "del", "hot", check=False)
+        xviod.run_ctl("port", "del", "hotp", check=False)

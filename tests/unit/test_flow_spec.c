@@ -1074,7 +1074,7 @@ static const struct format_case format_cases[] = {
 	  "tcp,tp_dst=0x1f40/0xfff0,actions=drop" },
 	{ "fmt_field_order",
 	  "ip,nw_ttl=2,nw_dst=2.2.2.2,dl_dst=00:00:00:00:00:02,reg1=1,in_port=9,actions=drop",
-	  "ip,in_port=9,reg1=0x1,dl_dst=00:00:00:00:00:02,nw_dst=2.2.2.2,nw_ttl=2,actions=drop" },
+	  "ip,reg1=0x1,in_port=9,dl_dst=00:00:00:00:00:02,nw_dst=2.2.2.2,nw_ttl=2,actions=drop" },
 	{ "fmt_tcp_flags_by_name_when_all_named", "tcp,tcp_flags=0x002/0x012,actions=drop",
 	  "tcp,tcp_flags=+syn-ack,actions=drop" },
 	{ "fmt_tcp_flags_exact_in_hex", "tcp,tcp_flags=0x12,actions=drop",
@@ -1082,15 +1082,19 @@ static const struct format_case format_cases[] = {
 	{ "fmt_tcp_flags_reserved_bits_in_hex", "tcp,tcp_flags=0x800/0x810,actions=drop",
 	  "tcp,tcp_flags=0x800/0x810,actions=drop" },
 	{ "fmt_ip_frag_keyword", "ip,ip_frag=0x1/0x3,actions=drop",
-	  "ip,ip_frag=first,actions=drop" },
+	  "ip,nw_frag=first,actions=drop" },
 	{ "fmt_ip_frag_without_keyword_as_number", "ip,ip_frag=0x2/0x3,actions=drop",
-	  "ip,ip_frag=2,actions=drop" },
+	  "ip,nw_frag=2,actions=drop" },
 	{ "fmt_ip_frag_partial_mask_in_hex", "ip,ip_frag=0x2/0x2,actions=drop",
-	  "ip,ip_frag=0x2/0x2,actions=drop" },
+	  "ip,nw_frag=0x2/0x2,actions=drop" },
 	{ "fmt_bare_port_as_output", "actions=2,10", "actions=output:vm2,output:uplink" },
-	{ "fmt_reserved_ports_in_lower_case", "actions=NORMAL,output:IN_PORT,Flood,output:all",
-	  "actions=normal,in_port,flood,all" },
-	{ "fmt_strip_vlan_as_pop_vlan", "actions=strip_vlan", "actions=pop_vlan" },
+	/* As ovs-ofctl prints them. */
+	{ "fmt_reserved_ports_in_capitals", "actions=normal,output:in_port,Flood,output:all",
+	  "actions=NORMAL,IN_PORT,FLOOD,ALL" },
+	{ "fmt_pop_vlan_as_strip_vlan", "actions=pop_vlan,strip_vlan",
+	  "actions=strip_vlan,strip_vlan" },
+	{ "fmt_masked_port_unpadded", "tcp,tp_src=0x400/0xfc00,actions=drop",
+	  "tcp,tp_src=0x400/0xfc00,actions=drop" },
 	{ "fmt_resubmit_forms", "actions=resubmit(3),resubmit(4,),resubmit(,5),resubmit(1,6)",
 	  "actions=resubmit:3,resubmit:4,resubmit(,5),resubmit(vm1,6)" },
 	{ "fmt_load_value_in_hex", "ip,actions=load:167772161->NXM_OF_IP_DST[]",
@@ -1123,7 +1127,7 @@ static void format_without_header_leaves_out_header_words(void **state)
 	(void)state;
 	parse_ok("table=4,priority=9,cookie=0x1,tcp,actions=normal", FLOW_PARSE_ADD);
 	flow_spec_format(&spec, false, NULL, NULL, out, sizeof(out));
-	assert_string_equal(out, "tcp,actions=normal");
+	assert_string_equal(out, "tcp,actions=NORMAL");
 }
 
 static void match_format_of_match_all_is_empty(void **state)
@@ -1155,7 +1159,7 @@ static void actions_format_prints_only_the_actions(void **state)
 	(void)state;
 	parse_ok("in_port=1,actions=output:2,normal", FLOW_PARSE_ADD);
 	flow_actions_format(spec.actions, spec.n_actions, port_name, NULL, out, sizeof(out));
-	assert_string_equal(out, "output:vm2,normal");
+	assert_string_equal(out, "output:vm2,NORMAL");
 }
 
 static void format_truncates_like_snprintf(void **state)

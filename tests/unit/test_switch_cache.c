@@ -24,12 +24,13 @@
 #define NPORTS 4
 
 static struct bridge br;
-static struct port ports[NPORTS + 1];
-static struct bridge_port bports[NPORTS + 1];
+static struct port ports[BRIDGE_MAX_PORTS + 1];
+static struct bridge_port bports[BRIDGE_MAX_PORTS + 1];
 
-static void add_ports(void)
+/* Ports p1..pN with ofports 1..N. */
+static void add_ports(int n)
 {
-	for (int i = 1; i <= NPORTS; i++) {
+	for (int i = 1; i <= n; i++) {
 		snprintf(ports[i].name, sizeof(ports[i].name), "p%d", i);
 		bports[i].port = &ports[i];
 		bports[i].bridge = &br;
@@ -37,15 +38,15 @@ static void add_ports(void)
 		snprintf(bports[i].job.name, sizeof(bports[i].job.name), "br/p%d", i);
 		br.ports[i] = &bports[i];
 	}
-	br.max_ofport = NPORTS;
-	br.n_ports = NPORTS;
+	br.max_ofport = (uint16_t)n;
+	br.n_ports = (unsigned int)n;
 }
 
 static int setup(void **state)
 {
 	(void)state;
 	memset(&br, 0, sizeof(br));
-	add_ports();
+	add_ports(NPORTS);
 	return 0;
 }
 
@@ -111,7 +112,7 @@ static void run(const char *packet)
 {
 	struct flow_key k = key_of(packet);
 
-	xlate(&br, &k, &prog, &wc, NULL, NULL);
+	xlate(&br, &k, &prog, &wc, NULL);
 }
 
 /* The program as ovs-ofctl action text, for readable assertions. */
@@ -166,6 +167,22 @@ static void wildcards_hold_in_port_and_the_fields_rules_looked_at(void **state)
 	assert_null(strstr(wc_text(), "tp_src"));
 }
 
+/* A non-IP packet's L3/L4 fields are 0 whatever its bytes: a megaflow
+ * that looked at them would only split for nothing (dl_type decides). */
+static void non_ip_megaflow_leaves_l3_and_l4_wild(void **state)
+{
+	(void)state;
+	add("priority=100,tcp,nw_src=10.0.0.1,tp_dst=22,actions=drop");
+	add("priority=0,actions=output:2");
+	run("in_port=1,dl_type=0x88cc");
+	assert_string_equal(ops_text(), "output:p2");
+	assert_string_equal(wc_text(), "in_port=0,dl_type=0x0000"); /* the mask */
+	/* IP keeps them: its addresses and ports are real. */
+	run("in_port=1,tcp,nw_src=10.0.0.1,tp_dst=80");
+	assert_non_null(strstr(wc_text(), "tp_dst"));
+	assert_non_null(strstr(wc_text(), "nw_src"));
+}
+
 static void output_to_the_input_port_is_skipped(void **state)
 {
 	(void)state;
@@ -180,6 +197,57 @@ static void flood_is_every_port_but_the_input(void **state)
 	add("actions=flood");
 	run("in_port=2");
 	assert_string_equal(ops_text(), "output:p1,output:p3,output:p4");
+}
+
+/* A bridge may have 256 ports: flooding reaches all of them. */
+static void flood_reaches_every_port_of_a_full_bridge(void **state)
+{
+	(void)state;
+	add_ports(BRIDGE_MAX_PORTS);
+	add("actions=flood");
+	run("in_port=1");
+	assert_int_equal(prog.n_ops, BRIDGE_MAX_PORTS - 1);
+	for (int i = 0; i < prog.n_ops; i++) {
+		assert_int_equal(prog.ops[i].type, ACT_OUTPUT);
+		assert_int_equal(prog.ops[i].output.port, i + 2);
+	}
+}
+
+/* A program that cannot hold every output is not cut short (some ports
+ * would silently get nothing): the packet is dropped and counted. */
+static void more_outputs_than_a_program_holds_drop_the_packet(void **state)
+{
+	(void)state;
+	add_ports(BRIDGE_MAX_PORTS);
+	add("actions=flood,flood,flood");
+	run("in_port=1");
+	assert_int_equal(prog.n_ops, 0);
+	assert_int_equal(prog.drop, BR_DROP_TOO_MANY_ACTIONS);
+}
+
+/* Every rule on a packet's way is credited, however many: a rule deep in
+ * a chain that stops counting would expire by idle_timeout in use. */
+static void every_rule_a_packet_went_through_is_credited(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+	struct flow_key k = key_of("in_port=1");
+	const struct dp_entry *e;
+	enum cache_level lv;
+	char rule[64];
+
+	(void)state;
+	for (int t = 0; t < 29; t++) {
+		snprintf(rule, sizeof(rule), "table=%d,actions=goto_table:%d", t, t + 1);
+		add(rule);
+	}
+	add("table=29,actions=output:2");
+	run("in_port=1");
+	assert_string_equal(ops_text(), "output:p2");
+	assert_int_equal(prog.n_rules, 30);
+	e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
+	assert_int_equal(e->n_stats, 30);
+	assert_ptr_equal(e->stats[29], &all_rules[n_rules - 1]->stats[0]);
+	flow_cache_destroy(c);
 }
 
 static void dec_ttl_of_one_drops_and_looks_at_ttl(void **state)
@@ -214,6 +282,72 @@ static void resubmit_loop_is_cut_and_counted(void **state)
 	assert_int_equal(prog.drop, BR_DROP_RESUBMIT_DEPTH);
 }
 
+static unsigned int trace_resubmits;
+
+static void count_resubmits(void *aux, int depth, const char *fmt, ...)
+{
+	(void)aux;
+	(void)depth;
+	if (strncmp(fmt, "resubmit", 8) == 0)
+		trace_resubmits++;
+}
+
+/* Each table resubmits twice to the next: 2^20 lookups if nothing bounds
+ * the total. Translation stops after XLATE_MAX_RESUBMITS and drops. */
+static void resubmit_fanout_is_bounded_and_counted(void **state)
+{
+	char rule[64];
+	struct flow_key k = key_of("in_port=1");
+
+	(void)state;
+	for (int t = 0; t < 20; t++) {
+		snprintf(rule, sizeof(rule), "table=%d,actions=resubmit(,%d),resubmit(,%d)", t,
+			 t + 1, t + 1);
+		add(rule);
+	}
+	add("table=20,actions=load:0x1->NXM_NX_REG0[]");
+	trace_resubmits = 0;
+	xlate(&br, &k, &prog, &wc, &(struct xlate_trace){ .line = count_resubmits });
+	assert_true(trace_resubmits <= XLATE_MAX_RESUBMITS + 1);
+	assert_int_equal(prog.n_ops, 0);
+	assert_int_equal(prog.drop, BR_DROP_TOO_MANY_RESUBMITS);
+}
+
+/* Fan-out within the budget is translated in full: 64 resubmits from
+ * table 0, each doing 63 more in table 1 (64 + 64 * 63 = 4096). */
+static void resubmits_up_to_the_budget_are_all_done(void **state)
+{
+	char rule[1024];
+	int n;
+
+	(void)state;
+	n = snprintf(rule, sizeof(rule), "table=0,actions=");
+	for (int i = 0; i < 64; i++)
+		n += snprintf(rule + n, sizeof(rule) - (size_t)n, "%sresubmit(,1)", i ? "," : "");
+	add(rule);
+	n = snprintf(rule, sizeof(rule), "table=1,actions=");
+	for (int i = 0; i < 63; i++)
+		n += snprintf(rule + n, sizeof(rule) - (size_t)n, "%sresubmit(,2)", i ? "," : "");
+	add(rule);
+	add("table=2,actions=load:0x1->NXM_NX_REG0[]");
+	run("in_port=1");
+	assert_int_equal(prog.drop, BR_DROP_ACTION);
+	/* One more resubmit in table 1 and the budget is exceeded. */
+	teardown(NULL);
+	setup(NULL);
+	n = snprintf(rule, sizeof(rule), "table=0,actions=");
+	for (int i = 0; i < 64; i++)
+		n += snprintf(rule + n, sizeof(rule) - (size_t)n, "%sresubmit(,1)", i ? "," : "");
+	add(rule);
+	n = snprintf(rule, sizeof(rule), "table=1,actions=");
+	for (int i = 0; i < 64; i++)
+		n += snprintf(rule + n, sizeof(rule) - (size_t)n, "%sresubmit(,2)", i ? "," : "");
+	add(rule);
+	add("table=2,actions=load:0x1->NXM_NX_REG0[]");
+	run("in_port=1");
+	assert_int_equal(prog.drop, BR_DROP_TOO_MANY_RESUBMITS);
+}
+
 static void vlan_set_on_untagged_pushes_first(void **state)
 {
 	(void)state;
@@ -234,6 +368,25 @@ static void move_unwildcards_its_source(void **state)
 	assert_non_null(strstr(wc_text(), "dl_src"));
 	assert_int_equal(prog.ops[0].type, ACT_SET_FIELD);
 	assert_int_equal(prog.ops[0].set.value[5], 1);
+}
+
+/* ---- timeouts ----------------------------------------------------------- */
+
+/* The control thread reads its clock, then sums the workers' counters: a
+ * worker may stamp a hit after that read. Such a rule is in use, not idle
+ * for 2^64 ticks. */
+static void a_hit_stamped_after_now_is_not_idle(void **state)
+{
+	struct rule r = { .idle_timeout = 5, .created_tsc = 1000, .mod_tsc = 1000 };
+	uint64_t hz = 1000, now = 50000;
+
+	(void)state;
+	assert_false(rule_timed_out(&r, now + 3, now, hz));
+	assert_false(rule_timed_out(&r, now - 4999, now, hz));
+	assert_true(rule_timed_out(&r, now - 5000, now, hz));
+	r.hard_timeout = 60;
+	r.created_tsc = now + 1;    /* added after the clock was read */
+	assert_false(rule_timed_out(&r, now + 3, now, hz));
 }
 
 /* ---- caches ------------------------------------------------------------- */
@@ -336,7 +489,7 @@ static void cached_answers_equal_fresh_translation(void **state)
 		k = key_of(pkt);
 		e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
 		assert_non_null(e);
-		xlate(&br, &k, &prog, &wc, NULL, NULL);
+		xlate(&br, &k, &prog, &wc, NULL);
 		if (e->n_ops != prog.n_ops ||
 		    memcmp(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0])) != 0)
 			fail_msg("%s: cache (level %d) disagrees with xlate", pkt, lv);
@@ -376,13 +529,20 @@ int main(void)
 		T(output_rule_becomes_an_output),
 		T(table_miss_is_a_no_match_drop),
 		T(wildcards_hold_in_port_and_the_fields_rules_looked_at),
+		T(non_ip_megaflow_leaves_l3_and_l4_wild),
 		T(output_to_the_input_port_is_skipped),
 		T(flood_is_every_port_but_the_input),
+		T(flood_reaches_every_port_of_a_full_bridge),
+		T(more_outputs_than_a_program_holds_drop_the_packet),
+		T(every_rule_a_packet_went_through_is_credited),
 		T(dec_ttl_of_one_drops_and_looks_at_ttl),
 		T(registers_steer_between_tables_and_stay_out_of_the_program),
 		T(resubmit_loop_is_cut_and_counted),
+		T(resubmit_fanout_is_bounded_and_counted),
+		T(resubmits_up_to_the_budget_are_all_done),
 		T(vlan_set_on_untagged_pushes_first),
 		T(move_unwildcards_its_source),
+		T(a_hit_stamped_after_now_is_not_idle),
 		T(cache_levels_upcall_then_emc_then_megaflow),
 		T(full_megaflow_cache_evicts_its_oldest_and_counts),
 		T(cached_answers_equal_fresh_translation),
