@@ -56,23 +56,26 @@ int devargs_files_check(const char *devargs, const struct path_area *area,
 		return -EPERM;
 	}
 	for (const char *arg = comma; arg != NULL; arg = strchr(arg + 1, ',')) {
-		const char *key = arg + 1, *eq, *end = strchr(key, ',');
+		const char *key = arg + 1, *end = strchr(key, ',');
 		size_t len = end ? (size_t)(end - key) : strlen(key);
-		int rc;
+		const char *eq = memchr(key, '=', len);
+		int key_len, value_len, rc;
 
-		eq = memchr(key, '=', len);
 		if (eq == NULL)
 			continue;
-		if (!is_file_arg(driver, key, (size_t)(eq - key)) && !memchr(eq, '/', len - (size_t)(eq - key)))
+		key_len = (int)(eq - key);
+		value_len = (int)(len - (size_t)key_len - 1);
+		if (!is_file_arg(driver, key, (size_t)key_len) &&
+		    memchr(eq + 1, '/', (size_t)value_len) == NULL)
 			continue;
-		if ((size_t)(key + len - eq - 1) >= sizeof(value)) {
-			snprintf(err, errlen, "device argument %.*s is too long", (int)(eq - key), key);
+		if ((size_t)value_len >= sizeof(value)) {
+			snprintf(err, errlen, "device argument %.*s is too long", key_len, key);
 			return -ENAMETOOLONG;
 		}
-		snprintf(value, sizeof(value), "%.*s", (int)(key + len - eq - 1), eq + 1);
+		snprintf(value, sizeof(value), "%.*s", value_len, eq + 1);
 		rc = path_confine(area, value, false, full, sizeof(full), why, sizeof(why));
 		if (rc) {
-			snprintf(err, errlen, "device argument %.*s: %s", (int)(eq - key), key, why);
+			snprintf(err, errlen, "device argument %.*s: %s", key_len, key, why);
 			return rc;
 		}
 	}
