@@ -170,9 +170,11 @@ static int write_pidfile(const char *path)
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
 	if (f == NULL) {
+		int rc = -errno;
+
 		if (fd >= 0)
 			close(fd);
-		return -errno;
+		return rc;
 	}
 	fprintf(f, "%d\n", getpid());
 	fclose(f);

@@ -339,21 +339,13 @@ int vhost_port_create(struct port *p, json_t *args, char *err, size_t errlen)
 	}
 	pthread_mutex_unlock(&vhost_registry_lock);
 	if (!vp->client) {
+		/* Its directory exists: parse_vhost_args() confined it. */
 		struct stat st;
-
-		char dir[PATH_MAX];
 
 		if (lstat(vp->path, &st) == 0) {
 			snprintf(err, errlen, "%s already exists; remove it or choose another path",
 				 vp->path);
 			return -EEXIST;
-		}
-		snprintf(dir, sizeof(dir), "%s", vp->path);
-		*strrchr(dir, '/') = '\0';
-		if (dir[0] && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-			snprintf(err, errlen, "cannot create socket %s: directory %s does not exist",
-				 vp->path, dir);
-			return -ENOENT;
 		}
 	} else {
 		flags |= RTE_VHOST_USER_CLIENT;
