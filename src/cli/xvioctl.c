@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -110,6 +111,14 @@ json_t *call(const char *cmd, json_t *args)
 	json_t *req, *reply, *result;
 	int rc;
 
+	/* xviod never speaks unasked: an idle connection that reads as ready
+	 * was closed by its idle timeout (stats --watch with a long period).
+	 * Nothing was in flight, so a new connection is safe. */
+	if (ctl_fd >= 0 && poll(&(struct pollfd){ .fd = ctl_fd, .events = POLLIN }, 1, 0) > 0) {
+		close(ctl_fd);
+		ctl_reader_free(&reader);
+		ctl_fd = -1;
+	}
 	if (ctl_fd < 0) {
 		ctl_fd = ctl_connect(socket_path);
 		if (ctl_fd < 0)

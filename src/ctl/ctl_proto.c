@@ -3,12 +3,16 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+/* Room a reader keeps once empty; more is given back. */
+#define CTL_READER_KEEP (1u << 16)
 
 void ctl_reader_init(struct ctl_reader *r)
 {
@@ -42,6 +46,31 @@ int ctl_reader_feed(struct ctl_reader *r, const char *data, size_t len)
 	return 0;
 }
 
+/* The values in JSON text, near enough: one per separator and per
+ * container opened, outside strings. Cheap next to parsing, and enough to
+ * refuse a line before jansson builds it. */
+static size_t json_text_values(const char *text, size_t len)
+{
+	size_t n = 1;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == ',' || c == '[' || c == '{') {
+			n++;
+		}
+	}
+	return n;
+}
+
 int ctl_reader_next(struct ctl_reader *r, json_t **msg, char *err, size_t errlen)
 {
 	char *nl = r->len ? memchr(r->buf, '\n', r->len) : NULL;
@@ -53,9 +82,17 @@ int ctl_reader_next(struct ctl_reader *r, json_t **msg, char *err, size_t errlen
 	if (nl == NULL)
 		return 0;
 	line_len = (size_t)(nl - r->buf);
-	obj = json_loadb(r->buf, line_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (json_text_values(r->buf, line_len) > CTL_MAX_VALUES) {
+		obj = NULL;
+		snprintf(jerr.text, sizeof(jerr.text), "more than %u values in one message",
+			 CTL_MAX_VALUES);
+	} else {
+		obj = json_loadb(r->buf, line_len, JSON_REJECT_DUPLICATES, &jerr);
+	}
 	memmove(r->buf, nl + 1, r->len - line_len - 1);
 	r->len -= line_len + 1;
+	if (r->len == 0 && r->cap > CTL_READER_KEEP)
+		ctl_reader_free(r); /* a client that sent 64 MiB once keeps none of it */
 	if (obj == NULL) {
 		snprintf(err, errlen, "malformed JSON: %s", jerr.text);
 		return -EBADMSG;
@@ -69,16 +106,25 @@ int ctl_reader_next(struct ctl_reader *r, json_t **msg, char *err, size_t errlen
 	return 1;
 }
 
-int ctl_send(int fd, const json_t *msg)
+char *ctl_encode(const json_t *msg, size_t *len)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
+
+	if (text == NULL)
+		return NULL;
+	*len = strlen(text);
+	text[(*len)++] = '\n'; /* json_dumps leaves room: we overwrite the NUL */
+	return text;
+}
+
+int ctl_send(int fd, const json_t *msg)
+{
 	size_t len, off = 0;
+	char *text = ctl_encode(msg, &len);
 	int rc = 0;
 
 	if (text == NULL)
 		return -ENOMEM;
-	len = strlen(text);
-	text[len++] = '\n'; /* json_dumps leaves room: we overwrite the NUL */
 	while (off < len) {
 		ssize_t n = send(fd, text + off, len - off, MSG_NOSIGNAL);
 

@@ -10,7 +10,8 @@
  *
  * Every request gets exactly one reply, in order; a connection may carry
  * any number of requests (`xvioctl stats --watch` keeps one open). Lines
- * are bounded by CTL_MAX_LINE so a confused peer cannot exhaust memory.
+ * are bounded by CTL_MAX_LINE and CTL_MAX_VALUES so a confused peer cannot
+ * exhaust memory.
  */
 #ifndef XVIO_CTL_PROTO_H
 #define XVIO_CTL_PROTO_H
@@ -20,6 +21,15 @@
 
 /* 64 MiB: an add-flows file or a dump-flows reply of some 250k rules. */
 #define CTL_MAX_LINE (1u << 26)
+
+/*
+ * Values (array elements, object members) in one line. The text alone does
+ * not bound what parsing costs: jansson spends some 60-80 bytes on each
+ * value, so 64 MiB of "[0,0,0,..." would become some 2.5 GB of objects.
+ * 2M values is twice a bridge's rule cap (an add-flows of every rule a
+ * bridge may hold fits) and keeps one parsed line below ~200 MB.
+ */
+#define CTL_MAX_VALUES (1u << 21)
 
 /* Accumulates bytes from a stream and cuts them into JSON messages. */
 struct ctl_reader {
@@ -38,11 +48,16 @@ int ctl_reader_feed(struct ctl_reader *r, const char *data, size_t len);
  * Take the next complete line out of the reader.
  * Returns 1 and sets *msg (a JSON object) when a line was parsed,
  * 0 when no complete line is buffered yet, -EBADMSG when the line is not a
- * JSON object (err then says why, and the line is consumed).
+ * JSON object or holds more than CTL_MAX_VALUES values (err then says why,
+ * and the line is consumed).
  */
 int ctl_reader_next(struct ctl_reader *r, json_t **msg, char *err, size_t errlen);
 
-/* Serialize msg compactly plus '\n' and write all of it. 0 or -errno. */
+/* msg as one line: compact JSON plus '\n', malloc'd; *len is its length.
+ * NULL if out of memory. */
+char *ctl_encode(const json_t *msg, size_t *len);
+
+/* Serialize msg with ctl_encode() and write all of it. 0 or -errno. */
 int ctl_send(int fd, const json_t *msg);
 
 /* Block until one message arrives. 1 with *msg, 0 on EOF, -errno. */

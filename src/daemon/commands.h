@@ -38,6 +38,6 @@ json_t *commands_dispatch(json_t *request);
 void port_ctl_register(void);
 void relay_ctl_register(void);
 void bridge_ctl_register(void);
-void daemon_ctl_register(const char *config_path);
+void daemon_ctl_register(const char *config_path, const char *config_dir);
 
 #endif

@@ -2,8 +2,11 @@
 #include "daemon/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctl/ctl_proto.h"
@@ -89,19 +92,32 @@ int config_load_file(const char *path, json_t **requests, char *err, size_t errl
 int config_save_file(const char *path, json_t *doc, char *err, size_t errlen)
 {
 	char tmp[4096];
+	int fd, rc;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
 		snprintf(err, errlen, "config path too long");
 		return -ENAMETOOLONG;
 	}
-	if (json_dump_file(doc, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
+	/* A new, unique file (O_EXCL): never one a link at a guessable name
+	 * leads to. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		return rc;
+	}
+	/* mkostemp makes it 0600; a config file is no secret. */
+	rc = fchmod(fd, 0644) == 0 &&
+	     json_dumpfd(doc, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -EIO;
+	if (close(fd) != 0 && rc == 0)
+		rc = -EIO;
+	if (rc) {
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 		unlink(tmp);
-		return -EIO;
+		return rc;
 	}
 	if (rename(tmp, path) != 0) {
-		int rc = -errno;
-
+		rc = -errno;
 		snprintf(err, errlen, "cannot replace %s: %s", path, strerror(errno));
 		unlink(tmp);
 		return rc;

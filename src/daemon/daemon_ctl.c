@@ -8,15 +8,20 @@
 #include <rte_cycles.h>
 #include <rte_version.h>
 
+#include "common/path_confine.h"
 #include "ctl/ctl_args.h"
 #include "daemon/commands.h"
 #include "daemon/config.h"
+#include "daemon/ctl_server.h"
 #include "port/port.h"
 #include "relay/relay.h"
 #include "relay/relay_ctl.h"
 #include "switch/bridge.h"
 
 static char default_config_path[PATH_MAX];
+static char config_dir[PATH_MAX];
+/* config save writes only here: a control client is not root (ctl_auth.h). */
+static const struct path_area config_area = { config_dir, "config", "--config-dir" };
 
 static json_t *running_config(void)
 {
@@ -45,12 +50,12 @@ static int cmd_stats(json_t *args, json_t **result, char *err, size_t errlen)
 	bridges = json_array();
 	for (struct bridge *br = bridge_first(); br != NULL; br = bridge_next(br))
 		json_array_append_new(bridges, bridge_to_json(br, false));
-	*result = json_pack("{s:I, s:{s:I, s:I}, s:o, s:o, s:o, s:o}",
+	*result = json_pack("{s:I, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:o}",
 			    "tsc_hz", (json_int_t)rte_get_tsc_hz(),
 			    "mbufs", "size", (json_int_t)port_pool()->size,
 			    "in_use", (json_int_t)rte_mempool_in_use_count(port_pool()),
 			    "cores", relay_ctl_cores_json(), "relays", relay_ctl_relays_json(),
-			    "bridges", bridges, "ports", ports);
+			    "bridges", bridges, "ports", ports, "control", ctl_server_stats());
 	return 0;
 }
 
@@ -77,6 +82,7 @@ static int cmd_config_show(json_t *args, json_t **result, char *err, size_t errl
 static int cmd_config_save(json_t *args, json_t **result, char *err, size_t errlen)
 {
 	static const char *const allowed[] = { "path", NULL };
+	char full[PATH_MAX];
 	const char *path;
 	json_t *doc;
 	int rc;
@@ -88,11 +94,14 @@ static int cmd_config_save(json_t *args, json_t **result, char *err, size_t errl
 		snprintf(err, errlen, "xviod was started without --config: give a path");
 		return -EINVAL;
 	}
+	rc = path_confine(&config_area, path, true, full, sizeof(full), err, errlen);
+	if (rc)
+		return rc;
 	doc = running_config();
-	rc = config_save_file(path, doc, err, errlen);
+	rc = config_save_file(full, doc, err, errlen);
 	json_decref(doc);
 	if (rc == 0)
-		*result = json_pack("{s:s}", "path", path);
+		*result = json_pack("{s:s}", "path", full);
 	return rc;
 }
 
@@ -103,8 +112,9 @@ static const struct command daemon_commands[] = {
 	{ "config-save", cmd_config_save, "write the running config to a file" },
 };
 
-void daemon_ctl_register(const char *config_path)
+void daemon_ctl_register(const char *config_path, const char *dir)
 {
 	snprintf(default_config_path, sizeof(default_config_path), "%s", config_path);
+	snprintf(config_dir, sizeof(config_dir), "%s", dir);
 	commands_register(daemon_commands, RTE_DIM(daemon_commands));
 }

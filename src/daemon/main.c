@@ -204,10 +204,17 @@ static int apply_config(const char *path)
 
 static int write_pidfile(const char *path)
 {
-	FILE *f = fopen(path, "w");
+	/* Never through a symbolic link someone left at the path. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
-	if (f == NULL)
-		return -errno;
+	if (f == NULL) {
+		int rc = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
 	fprintf(f, "%d\n", getpid());
 	fclose(f);
 	return 0;
@@ -340,6 +347,7 @@ int main(int argc, char **argv)
 		goto out_eal;
 	}
 	port_set_vhost_dir(opts.vhost_dir);
+	port_set_file_dir(opts.file_dir);
 	relay_ctl_set_auto_rebalance(opts.rebalance);
 	if (port_pool_create(opts.nb_mbufs) != 0) {
 		XVIO_LOG(ERR, "cannot allocate %u packet buffers: %s (try more --memory)",
@@ -352,9 +360,12 @@ int main(int argc, char **argv)
 	relay_ctl_register();
 	bridge_ctl_register();
 	meter_ctl_register();
-	daemon_ctl_register(opts.config_path);
+	daemon_ctl_register(opts.config_path, opts.config_dir);
 	xvio_telemetry_register();
-	if (ctl_server_open(opts.control_path, err, sizeof(err)) != 0) {
+	if (ctl_server_open(&(struct ctl_server_conf){ .path = opts.control_path,
+						       .group = opts.ctl_group,
+						       .idle_timeout_s = opts.ctl_timeout_s },
+			    err, sizeof(err)) != 0) {
 		XVIO_LOG(ERR, "%s", err);
 		goto out_workers;
 	}

@@ -14,12 +14,20 @@ enum {
 	OPT_MBUFS,
 	OPT_BUSY_POLL,
 	OPT_NO_REBALANCE,
+	OPT_FILE_DIR,
+	OPT_CONFIG_DIR,
+	OPT_CTL_GROUP,
+	OPT_CTL_TIMEOUT,
 };
 
 static const struct option long_options[] = {
 	{ "control",      required_argument, NULL, 'c' },
 	{ "vhost-dir",    required_argument, NULL, 's' },
 	{ "config",       required_argument, NULL, 'f' },
+	{ "file-dir",     required_argument, NULL, OPT_FILE_DIR },
+	{ "config-dir",   required_argument, NULL, OPT_CONFIG_DIR },
+	{ "ctl-group",    required_argument, NULL, OPT_CTL_GROUP },
+	{ "ctl-timeout",  required_argument, NULL, OPT_CTL_TIMEOUT },
 	{ "workers",      required_argument, NULL, 'w' },
 	{ "memory",       required_argument, NULL, 'm' },
 	{ "no-huge",      no_argument,       NULL, OPT_NO_HUGE },
@@ -47,9 +55,18 @@ void options_usage(FILE *out, const char *prog)
 "Options:\n"
 "  -c, --control PATH     control socket for xvioctl (default %s/xviod.sock)\n"
 "  -s, --vhost-dir DIR    directory for vhost-user socket paths given\n"
-"                         without a '/' (default %s)\n"
+"                         without a '/', and the only one for server-mode\n"
+"                         sockets (default %s)\n"
 "  -f, --config FILE      declare ports, relays and bridges from FILE (JSON)\n"
 "                         at start\n"
+"      --config-dir DIR   the only directory `config save PATH` writes to\n"
+"                         (default: the directory of --config, else --vhost-dir)\n"
+"      --file-dir DIR     the only directory for files in device strings, such\n"
+"                         as net_pcap's rx_pcap/tx_pcap (default: --vhost-dir)\n"
+"      --ctl-group NAME   members of group NAME may use the control socket too\n"
+"                         (default: root only); the socket gets that group\n"
+"      --ctl-timeout SEC  close control clients idle for SEC seconds\n"
+"                         (default %u; 0: never)\n"
 "  -w, --workers CPULIST  CPUs for worker cores, e.g. 1 or 2-5,8\n"
 "                         (default: the last CPU)\n"
 "  -m, --memory MB        packet memory in MiB (default 512)\n"
@@ -71,7 +88,7 @@ void options_usage(FILE *out, const char *prog)
 "add`. Anything after `--` is passed to the DPDK EAL unchanged, e.g. devices\n"
 "that must exist from the start, such as the members of a bond:\n"
 "  %s -w 1 -- --vdev net_tap0,iface=m0 --vdev net_tap1,iface=m1\n",
-		prog, XVIO_DEFAULT_RUN_DIR, XVIO_DEFAULT_RUN_DIR, prog);
+		prog, XVIO_DEFAULT_RUN_DIR, XVIO_DEFAULT_RUN_DIR, XVIO_CTL_TIMEOUT_DEFAULT, prog);
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -162,6 +179,24 @@ static void options_defaults(struct xviod_options *opts)
 	opts->memory_mb = 512;
 	opts->nb_mbufs = 32768;
 	opts->rebalance = true;
+	opts->ctl_timeout_s = XVIO_CTL_TIMEOUT_DEFAULT;
+}
+
+/* The directory of config_path ("/" for "/x.json", "." for "x.json"),
+ * or fallback without one. */
+static void options_config_dir(const char *config_path, const char *fallback,
+			       char *out, size_t len)
+{
+	const char *slash = strrchr(config_path, '/');
+
+	if (config_path[0] == '\0')
+		snprintf(out, len, "%s", fallback);
+	else if (slash == NULL)
+		snprintf(out, len, ".");
+	else if (slash == config_path)
+		snprintf(out, len, "/");
+	else
+		snprintf(out, len, "%.*s", (int)(slash - config_path), config_path);
 }
 
 int options_parse(int argc, char **argv, struct xviod_options *opts,
@@ -186,6 +221,23 @@ int options_parse(int argc, char **argv, struct xviod_options *opts,
 		case 'f':
 			if (copy_str(opts->config_path, sizeof(opts->config_path), optarg))
 				return fail(err, errlen, "--config: path too long");
+			break;
+		case OPT_FILE_DIR:
+			if (copy_str(opts->file_dir, sizeof(opts->file_dir), optarg))
+				return fail(err, errlen, "--file-dir: path too long");
+			break;
+		case OPT_CONFIG_DIR:
+			if (copy_str(opts->config_dir, sizeof(opts->config_dir), optarg))
+				return fail(err, errlen, "--config-dir: path too long");
+			break;
+		case OPT_CTL_GROUP:
+			if (copy_str(opts->ctl_group, sizeof(opts->ctl_group), optarg) ||
+			    optarg[0] == '\0')
+				return fail(err, errlen, "--ctl-group: '%s' is not a group name", optarg);
+			break;
+		case OPT_CTL_TIMEOUT:
+			if (parse_uint(optarg, 0, 86400, &opts->ctl_timeout_s))
+				return fail(err, errlen, "--ctl-timeout: '%s' is not a number of seconds from 0 to 86400", optarg);
 			break;
 		case 'p':
 			if (copy_str(opts->pidfile, sizeof(opts->pidfile), optarg))
@@ -249,6 +301,11 @@ int options_parse(int argc, char **argv, struct xviod_options *opts,
 		return fail(err, errlen, "unexpected argument '%s' (EAL arguments go after --)", argv[optind]);
 	opts->eal_argc = argc - optind;
 	opts->eal_argv = argv + optind;
+	if (opts->file_dir[0] == '\0')
+		snprintf(opts->file_dir, sizeof(opts->file_dir), "%s", opts->vhost_dir);
+	if (opts->config_dir[0] == '\0')
+		options_config_dir(opts->config_path, opts->vhost_dir, opts->config_dir,
+				   sizeof(opts->config_dir));
 	if (opts->daemonize && opts->pidfile[0] == '\0')
 		snprintf(opts->pidfile, sizeof(opts->pidfile), "%s/xviod.pid",
 			 XVIO_DEFAULT_RUN_DIR);

@@ -16,11 +16,16 @@
 
 #define XVIO_MAX_WORKERS 64
 #define XVIO_DEFAULT_RUN_DIR "/run/xvio"
+#define XVIO_CTL_TIMEOUT_DEFAULT 60 /* seconds */
 
 struct xviod_options {
 	char control_path[PATH_MAX];  /* control socket */
 	char vhost_dir[PATH_MAX];     /* where server-mode vhost sockets go */
+	char file_dir[PATH_MAX];      /* files in device strings; "" = vhost_dir */
 	char config_path[PATH_MAX];   /* "" = none */
+	char config_dir[PATH_MAX];    /* where config save writes; "" = config_path's */
+	char ctl_group[64];           /* may use the control socket; "" = root only */
+	unsigned int ctl_timeout_s;   /* idle control clients are closed; 0 = never */
 	char pidfile[PATH_MAX];       /* "" = none */
 	char file_prefix[64];         /* EAL runtime dir name, default "xviod" */
 	char log_level[16];           /* error|warning|info|debug */

@@ -13,6 +13,7 @@
 
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
+#include "port/devargs_files.h"
 #include "port/port.h"
 
 #define ETH_RX_DESC 1024
@@ -39,6 +40,9 @@ static int parse_eth_args(struct eth_port *ep, json_t *args, const char **device
 			 sizeof(ep->devargs) - 1);
 		return -EINVAL;
 	}
+	rc = devargs_files_check(*device, port_file_area(), err, errlen);
+	if (rc)
+		return rc;
 	snprintf(ep->devargs, sizeof(ep->devargs), "%s", *device);
 	ep->nb_rxq = (uint16_t)queues;
 	ep->nb_txq = (uint16_t)queues;

@@ -18,6 +18,9 @@
 static TAILQ_HEAD(, port) port_list = TAILQ_HEAD_INITIALIZER(port_list);
 static struct rte_mempool *pktmbuf_pool;
 static char vhost_dir[PATH_MAX] = "/run/xvio";
+static char file_dir[PATH_MAX] = "/run/xvio";
+static const struct path_area vhost_area = { vhost_dir, "vhost", "--vhost-dir" };
+static const struct path_area file_area = { file_dir, "file", "--file-dir" };
 
 int port_pool_create(unsigned int nb_mbufs)
 {
@@ -40,6 +43,21 @@ void port_set_vhost_dir(const char *dir)
 const char *port_vhost_dir(void)
 {
 	return vhost_dir;
+}
+
+void port_set_file_dir(const char *dir)
+{
+	snprintf(file_dir, sizeof(file_dir), "%s", dir);
+}
+
+const struct path_area *port_vhost_area(void)
+{
+	return &vhost_area;
+}
+
+const struct path_area *port_file_area(void)
+{
+	return &file_area;
 }
 
 const char *port_type_name(enum port_type type)

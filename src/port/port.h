@@ -19,7 +19,10 @@
 #include <sys/queue.h>
 
 #include <jansson.h>
+
 #include <rte_mempool.h>
+
+#include "common/path_confine.h"
 
 #include "port/eth_port.h"
 #include "port/vhost_port.h"
@@ -53,6 +56,13 @@ struct rte_mempool *port_pool(void);
 /* Where relative vhost socket paths are created. */
 void port_set_vhost_dir(const char *dir);
 const char *port_vhost_dir(void);
+
+/* The directories control clients may make xviod create files in
+ * (common/path_confine.h): server-mode vhost sockets in --vhost-dir, files
+ * named in device strings in --file-dir. */
+void port_set_file_dir(const char *dir);
+const struct path_area *port_vhost_area(void);
+const struct path_area *port_file_area(void);
 
 struct port *port_find(const char *name);
 

@@ -17,6 +17,7 @@
 #include <rte_vhost.h>
 
 #include "common/xvio_log.h"
+#include "common/fs_nofollow.h"
 #include "ctl/ctl_args.h"
 #include "port/port.h"
 #include "worker/worker.h"
@@ -248,6 +249,16 @@ static int parse_vhost_args(struct vhost_port *vp, json_t *args,
 	rc = resolve_path(path, vp->path, sizeof(vp->path), err, errlen);
 	if (rc)
 		return rc;
+	/* xviod creates, chowns and unlinks a server socket: only where the
+	 * operator said. A client-mode socket is QEMU's; xviod only connects. */
+	if (!vp->client) {
+		char full[sizeof(vp->path)];
+
+		rc = path_confine(port_vhost_area(), vp->path, false, full, sizeof(full),
+				  err, errlen);
+		if (rc)
+			return rc;
+	}
 	if (owner[0] && getpwnam(owner) == NULL) {
 		snprintf(err, errlen, "owner '%s' is not a user on this host", owner);
 		return -EINVAL;
@@ -278,20 +289,17 @@ static int apply_socket_ownership(const struct vhost_port *vp, char *err, size_t
 {
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
+	int rc;
 
 	if (vp->owner[0])
 		uid = getpwnam(vp->owner)->pw_uid;
 	if (vp->group[0])
 		gid = getgrnam(vp->group)->gr_gid;
-	if ((vp->owner[0] || vp->group[0]) && chown(vp->path, uid, gid) != 0) {
-		snprintf(err, errlen, "chown %s: %s", vp->path, strerror(errno));
-		return -errno;
-	}
-	if (vp->perm && chmod(vp->path, vp->perm) != 0) {
-		snprintf(err, errlen, "chmod %s: %s", vp->path, strerror(errno));
-		return -errno;
-	}
-	return 0;
+	rc = socket_file_set_owner(vp->path, uid, gid, vp->perm);
+	if (rc)
+		snprintf(err, errlen, "cannot set the owner and mode of %s: %s", vp->path,
+			 strerror(-rc));
+	return rc;
 }
 
 static uint64_t disabled_features(const struct vhost_port *vp)
@@ -331,21 +339,13 @@ int vhost_port_create(struct port *p, json_t *args, char *err, size_t errlen)
 	}
 	pthread_mutex_unlock(&vhost_registry_lock);
 	if (!vp->client) {
+		/* Its directory exists: parse_vhost_args() confined it. */
 		struct stat st;
 
-		char dir[PATH_MAX];
-
-		if (stat(vp->path, &st) == 0) {
+		if (lstat(vp->path, &st) == 0) {
 			snprintf(err, errlen, "%s already exists; remove it or choose another path",
 				 vp->path);
 			return -EEXIST;
-		}
-		snprintf(dir, sizeof(dir), "%s", vp->path);
-		*strrchr(dir, '/') = '\0';
-		if (dir[0] && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-			snprintf(err, errlen, "cannot create socket %s: directory %s does not exist",
-				 vp->path, dir);
-			return -ENOENT;
 		}
 	} else {
 		flags |= RTE_VHOST_USER_CLIENT;

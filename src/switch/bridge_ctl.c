@@ -224,6 +224,13 @@ static int cmd_flow_add(json_t *args, json_t **result, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	n = json_array_size(flows);
+	/* A parsed flow takes ~3 KB: refuse what can never fit before
+	 * allocating for it (bridge_flows_add counts replacements exactly). */
+	if (n > BRIDGE_MAX_RULES) {
+		snprintf(err, errlen, "%zu flows: a bridge holds at most %u rules", n,
+			 BRIDGE_MAX_RULES);
+		return -ENOSPC;
+	}
 	specs = malloc(n * sizeof(*specs));
 	if (specs == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -163,10 +163,21 @@ int bridge_flows_add(struct bridge *br, const struct flow_spec *specs, unsigned 
 	struct rule **rules;
 	unsigned int adds = 0;
 
-	/* Everything that can fail happens before the first change. */
-	for (unsigned int i = 0; i < n; i++)
+	/* Everything that can fail happens before the first change, and the
+	 * rule cap is checked before anything is allocated for the rules. */
+	for (unsigned int i = 0; i < n; i++) {
 		if (check_meters(br, &specs[i], err, errlen))
 			return -ENOENT;
+		if (br->tables[specs[i].table] == NULL ||
+		    cls_find_exact(br->tables[specs[i].table], &specs[i].match,
+				   specs[i].priority) == NULL)
+			adds++;
+	}
+	if (br->n_rules + adds > BRIDGE_MAX_RULES) {
+		snprintf(err, errlen, "bridge '%s' would have more than %u rules", br->name,
+			 BRIDGE_MAX_RULES);
+		return -ENOSPC;
+	}
 	rules = calloc(n ? n : 1, sizeof(*rules));
 	if (rules == NULL)
 		goto nomem;
@@ -176,20 +187,9 @@ int bridge_flows_add(struct bridge *br, const struct flow_spec *specs, unsigned 
 			if (br->tables[specs[i].table] == NULL)
 				goto nomem;
 		}
-		if (cls_find_exact(br->tables[specs[i].table], &specs[i].match,
-				   specs[i].priority) == NULL)
-			adds++;
 		rules[i] = rule_new(&specs[i], now);
 		if (rules[i] == NULL)
 			goto nomem;
-	}
-	if (br->n_rules + adds > BRIDGE_MAX_RULES) {
-		snprintf(err, errlen, "bridge '%s' would have more than %u rules", br->name,
-			 BRIDGE_MAX_RULES);
-		for (unsigned int i = 0; i < n; i++)
-			rule_free(rules[i]);
-		free(rules);
-		return -ENOSPC;
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		struct rule *r = rules[i];

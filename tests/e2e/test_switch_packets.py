@@ -212,7 +212,8 @@ CASES = {
 @pytest.fixture(scope="module")
 def x(tmp_path_factory):
     d = tmp_path_factory.mktemp("sw", numbered=True)
-    xd = Xviod(d).start()
+    # Each test's pcap files are in its own tmp_path, beside d.
+    xd = Xviod(d, extra=["--file-dir", str(d.parent)]).start()
     yield xd
     assert xd.stop() == 0
 

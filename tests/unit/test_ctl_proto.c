@@ -276,6 +276,64 @@ static void reader_free_leaves_it_empty_and_reusable(void **state)
 	expect_message_n(9);
 }
 
+/* A line of n tiny values: [0,0,...] inside an object. */
+static char *line_of_values(size_t n)
+{
+	size_t len = 8 + 2 * n;
+	char *line = malloc(len + 2), *p = line;
+
+	assert_non_null(line);
+	p += sprintf(p, "{\"k\":[0");
+	for (size_t i = 1; i < n; i++)
+		p += sprintf(p, ",0");
+	sprintf(p, "]}\n");
+	return line;
+}
+
+static void reader_refuses_too_many_values_before_parsing(void **state)
+{
+	/* 2 values for the object and the array, then one per element. */
+	char *ok = line_of_values(CTL_MAX_VALUES - 2), *big = line_of_values(CTL_MAX_VALUES);
+	json_t *msg;
+
+	(void)state;
+	feed(ok);
+	assert_int_equal(ctl_reader_next(&reader, &msg, err, sizeof(err)), 1);
+	assert_int_equal(json_array_size(json_object_get(msg, "k")), CTL_MAX_VALUES - 2);
+	json_decref(msg);
+	feed(big);
+	expect_bad_message("values in one message");
+	free(ok);
+	free(big);
+	/* Commas inside strings, past an escaped quote, are text: accepted. */
+	big = malloc(CTL_MAX_VALUES + 32);
+	assert_non_null(big);
+	memset(big, ',', CTL_MAX_VALUES + 32);
+	memcpy(big, "{\"n\":5,\"s\":\"\\\"", 12);
+	memcpy(big + CTL_MAX_VALUES + 29, "\"}\n", 3);
+	assert_int_equal(ctl_reader_feed(&reader, big, CTL_MAX_VALUES + 32), 0);
+	expect_message_n(5);
+	free(big);
+}
+
+static void reader_gives_back_a_large_buffer_once_empty(void **state)
+{
+	char *line = line_of_length(1 << 20);
+	json_t *msg;
+
+	(void)state;
+	assert_int_equal(ctl_reader_feed(&reader, line, 1 << 20), 0);
+	assert_int_equal(ctl_reader_next(&reader, &msg, err, sizeof(err)), 1);
+	json_decref(msg);
+	assert_null(reader.buf);
+	assert_int_equal(reader.cap, 0);
+	feed("{\"n\":3}\n{\"n\":4}\n");
+	expect_message_n(3);
+	assert_non_null(reader.buf); /* small: kept */
+	expect_message_n(4);
+	free(line);
+}
+
 /* ---- send and receive ---- */
 
 static int pair[2];
@@ -718,6 +776,8 @@ int main(void)
 		READER_TEST(reader_overflow_over_many_feeds_is_emsgsize),
 		READER_TEST(reader_accepts_line_of_max_length),
 		READER_TEST(reader_room_is_reclaimed_after_messages),
+		READER_TEST(reader_refuses_too_many_values_before_parsing),
+		READER_TEST(reader_gives_back_a_large_buffer_once_empty),
 		READER_TEST(reader_free_leaves_it_empty_and_reusable),
 		PAIR_TEST(send_writes_compact_line),
 		PAIR_TEST(send_and_recv_round_trip),

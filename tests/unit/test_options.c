@@ -67,6 +67,34 @@ static int build(const char **args, unsigned int nb_cpus, char ***eal_argv)
 
 /* ---- defaults ---- */
 
+static void control_socket_options_and_their_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(ARGV("-s", "/v")), 0);
+	assert_string_equal(opts.file_dir, "/v");   /* files go with the sockets */
+	assert_string_equal(opts.config_dir, "/v"); /* no --config: the same */
+	assert_string_equal(opts.ctl_group, "");
+	assert_int_equal(opts.ctl_timeout_s, XVIO_CTL_TIMEOUT_DEFAULT);
+	assert_int_equal(parse(ARGV("-f", "/etc/xvio/xviod.json")), 0);
+	assert_string_equal(opts.config_dir, "/etc/xvio");
+	assert_int_equal(parse(ARGV("-f", "/x.json")), 0);
+	assert_string_equal(opts.config_dir, "/");
+	assert_int_equal(parse(ARGV("-f", "x.json")), 0);
+	assert_string_equal(opts.config_dir, ".");
+	assert_int_equal(parse(ARGV("-f", "/etc/xvio/x.json", "--config-dir", "/srv/c",
+				    "--file-dir", "/srv/f", "--ctl-group", "xvio",
+				    "--ctl-timeout", "0")), 0);
+	assert_string_equal(opts.config_dir, "/srv/c");
+	assert_string_equal(opts.file_dir, "/srv/f");
+	assert_string_equal(opts.ctl_group, "xvio");
+	assert_int_equal(opts.ctl_timeout_s, 0);
+	assert_int_equal(parse(ARGV("--ctl-timeout", "-1")), -EINVAL);
+	assert_err_mentions("--ctl-timeout");
+	assert_int_equal(parse(ARGV("--ctl-timeout", "86401")), -EINVAL);
+	assert_int_equal(parse(ARGV("--ctl-group", "")), -EINVAL);
+	assert_err_mentions("--ctl-group");
+}
+
 static void defaults_without_arguments(void **state)
 {
 	(void)state;
@@ -816,6 +844,7 @@ int main(void)
 		cmocka_unit_test(eal_argv_program_name_comes_first),
 		cmocka_unit_test(lcores_default_worker_on_last_cpu),
 		cmocka_unit_test(lcores_maps_each_worker_to_its_cpu),
+		cmocka_unit_test(control_socket_options_and_their_defaults),
 		cmocka_unit_test(lcores_with_one_cpu),
 		cmocka_unit_test(lcores_with_all_workers),
 		cmocka_unit_test(worker_cpu_beyond_machine_is_einval),
