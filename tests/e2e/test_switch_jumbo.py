@@ -51,7 +51,8 @@ def daemons(tmp_path_factory):
     """One xviod for the module, started again if a test killed it (so one
     crash fails one test, not all that follow)."""
     d = tmp_path_factory.mktemp("jumbo", numbered=True)
-    held = [Xviod(d).start()]
+    # Each test's pcap files are in its own tmp_path, beside d.
+    held = [Xviod(d, extra=["--file-dir", str(d.parent)]).start()]
     yield held
     assert held[0].stop() == 0
 
@@ -60,7 +61,7 @@ def daemons(tmp_path_factory):
 def x(daemons):
     if daemons[0].proc.poll() is not None:
         daemons[0].stop()
-        daemons[0] = Xviod(daemons[0].dir).start()
+        daemons[0] = Xviod(daemons[0].dir, extra=daemons[0].extra).start()
     return daemons[0]
 
 

@@ -316,7 +316,7 @@ def test_busy_share_shows_traffic_at_once_and_figures_have_one_decimal(x, tmp_pa
     x.ctl("bridge", "add", "busy")
     x.ctl("add-flow", "busy", "actions=drop")
     x.ctl("port", "add", "busyp", "eth",
-          f"net_pcap88,rx_pcap={tmp_path / 'loop.pcap'},infinite_rx=1,tx_pcap=/dev/null")
+          f"net_pcap88,rx_pcap={tmp_path / 'loop.pcap'},infinite_rx=1,tx_pcap={tmp_path / 'out.pcap'}")
     try:
         x.ctl("bridge", "port-add", "busy", "busyp")
         # Enough work to be 0.1 % of the 1-2 s the share is taken over.
