@@ -8,19 +8,8 @@
 #include "switch/dp_exec.h"
 #include "switch/flow_cache.h"
 #include "switch/mac_table.h"
+#include "switch/normal_vlan.h"
 #include "switch/switch_out.h"
-
-static bool vlan_allowed(const struct bridge_port *bp, uint16_t vlan)
-{
-	if (bp->tag)
-		return bp->tag == vlan;
-	if (bp->n_trunks == 0)
-		return true;
-	for (uint16_t i = 0; i < bp->n_trunks; i++)
-		if (bp->trunks[i] == vlan)
-			return true;
-	return false;
-}
 
 /* Does m leave for bp in vlan as it is? A trunk wants the frame tagged
  * with vlan (untagged for VLAN 0), an access port untagged. A priority
@@ -172,10 +161,9 @@ static bool priority_tag_over_tag(const struct rte_mbuf *m, const struct pkt_lay
 }
 
 /* The packet's VLAN in the bridge, or -1 if the input port refuses it.
- * VID 0 is a priority tag: the frame is in the port's VLAN, as if
- * untagged (IEEE 802.1Q). A priority tag in front of another tag is
- * refused: one reader would put the frame in the port's VLAN, the next
- * switch in the inner tag's (VLAN hopping). */
+ * A priority tag in front of another tag is refused: one reader would put
+ * the frame in the port's VLAN, the next switch in the inner tag's (VLAN
+ * hopping). */
 static int input_vlan(const struct bridge_port *in, const struct rte_mbuf *m,
 		      const struct pkt_layers *l)
 {
@@ -183,11 +171,7 @@ static int input_vlan(const struct bridge_port *in, const struct rte_mbuf *m,
 
 	if (priority_tag_over_tag(m, l, vid))
 		return -1;
-	if (in->tag)
-		return vid > 0 ? -1 : in->tag;
-	if (vid < 0)
-		vid = 0;
-	return vlan_allowed(in, (uint16_t)vid) ? vid : -1;
+	return normal_input_vlan(in, vid);
 }
 
 /* *taken: m was handed over (only ever with give). */
@@ -218,7 +202,7 @@ static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 	if (dst == in_ofport)
 		return 1; /* it is where it came from: nothing to do */
 	if (dst != 0 && dst <= BRIDGE_MAX_PORTS && ctx->br->ports[dst] != NULL &&
-	    vlan_allowed(ctx->br->ports[dst], (uint16_t)vlan)) {
+	    normal_vlan_allowed(ctx->br->ports[dst], (uint16_t)vlan)) {
 		struct bridge_port *to = ctx->br->ports[dst];
 
 		if (egress_as_is(to, (uint16_t)vlan, m, l) && rte_pktmbuf_data_len(m) >= 16) {
@@ -231,7 +215,7 @@ static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 	}
 	for (uint16_t p = 1; p <= ctx->br->max_ofport; p++)
 		if (ctx->br->ports[p] != NULL && p != in_ofport &&
-		    vlan_allowed(ctx->br->ports[p], (uint16_t)vlan))
+		    normal_vlan_allowed(ctx->br->ports[p], (uint16_t)vlan))
 			targets[n++] = p;
 	for (unsigned int i = 0; i < n; i++)
 		normal_egress(ctx, ctx->br->ports[targets[i]], (uint16_t)vlan, m, l,
