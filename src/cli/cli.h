@@ -17,6 +17,9 @@ json_t *call(const char *cmd, json_t *args);
 
 /* Print res as JSON (--json), with table(), or as "key: value" lines. */
 void show(json_t *res, void (*table)(json_t *));
+/* A command that changes something: silent on success, as ovs-vsctl and
+ * ovs-ofctl are; the daemon's reply with --json. */
+void done(json_t *res);
 void print_json(json_t *v);
 
 /* Exit with a usage error unless min <= argc <= max (max < 0: no limit). */

@@ -323,6 +323,13 @@ void keyvals(json_t *args, int argc, char **argv)
 
 /* ---- subcommands ----------------------------------------------------- */
 
+void done(json_t *res)
+{
+	if (json_output)
+		print_json(res);
+	json_decref(res);
+}
+
 void show(json_t *res, void (*table)(json_t *))
 {
 	if (json_output)
@@ -357,7 +364,7 @@ static int cmd_port(int argc, char **argv)
 		keyvals(args, argc - first, argv + first);
 		if (endpoint != NULL)
 			json_object_set_new(args, key, json_string(endpoint));
-		show(call("port-add", args), NULL);
+		done(call("port-add", args));
 	} else if (!strcmp(argv[0], "del")) {
 		need(argc, 2, 2, "port del");
 		json_decref(call("port-del", json_pack("{s:s}", "name", argv[1])));
@@ -383,7 +390,7 @@ static int cmd_relay(int argc, char **argv)
 		args = json_pack("{s:s, s:s, s:s}", "name", argv[1], "vhost", argv[2],
 				 "nic", argv[3]);
 		keyvals(args, argc - 4, argv + 4);
-		show(call("relay-add", args), NULL);
+		done(call("relay-add", args));
 	} else if (!strcmp(argv[0], "del")) {
 		need(argc, 2, 2, "relay del");
 		json_decref(call("relay-del", json_pack("{s:s}", "name", argv[1])));
@@ -400,7 +407,7 @@ static int cmd_relay(int argc, char **argv)
 		args = json_pack("{s:s, s:s}", "name", argv[1], "cpu", argv[2]);
 		if (argc == 4)
 			json_object_set_new(args, "direction", json_string(argv[3]));
-		show(call("relay-pin", args), NULL);
+		done(call("relay-pin", args));
 	} else if (!strcmp(argv[0], "unpin")) {
 		json_t *args;
 
@@ -408,7 +415,7 @@ static int cmd_relay(int argc, char **argv)
 		args = json_pack("{s:s}", "name", argv[1]);
 		if (argc == 3)
 			json_object_set_new(args, "direction", json_string(argv[2]));
-		show(call("relay-unpin", args), NULL);
+		done(call("relay-unpin", args));
 	} else {
 		die(2, "relay: unknown subcommand '%s' (add, del, list, show, pin, unpin)",
 		    argv[0]);

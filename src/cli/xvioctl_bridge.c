@@ -162,15 +162,6 @@ static void print_meters(json_t *meters)
 	table_free(t);
 }
 
-static void print_count(json_t *res)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(res, k, v)
-		printf("%s: %" JSON_INTEGER_FORMAT "\n", k, json_integer_value(v));
-}
-
 /* Flows from a file, one per line; blank lines and '#' comments skipped. */
 static json_t *read_flows(const char *path)
 {
@@ -273,23 +264,22 @@ bool cli_bridge_command(const char *cmd, int argc, char **argv, int *rc)
 		cmd_bridge(argc, argv);
 	} else if (!strcmp(cmd, "add-flow")) {
 		need(argc, 2, 2, "add-flow");
-		show(call("flow-add", json_pack("{s:s, s:[s]}", "bridge", argv[0], "flows",
-						argv[1])), print_count);
+		done(call("flow-add", json_pack("{s:s, s:[s]}", "bridge", argv[0], "flows",
+						argv[1])));
 	} else if (!strcmp(cmd, "add-flows")) {
 		need(argc, 2, 2, "add-flows");
-		show(call("flow-add", json_pack("{s:s, s:o}", "bridge", argv[0], "flows",
-						read_flows(argv[1]))), print_count);
+		done(call("flow-add", json_pack("{s:s, s:o}", "bridge", argv[0], "flows",
+						read_flows(argv[1]))));
 	} else if (!strcmp(cmd, "mod-flows")) {
 		strict = take_strict(&argc, argv);
 		need(argc, 2, 2, "mod-flows");
-		show(call("flow-mod", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "flow",
-						argv[1], "strict", strict)), print_count);
+		done(call("flow-mod", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "flow",
+						argv[1], "strict", strict)));
 	} else if (!strcmp(cmd, "del-flows")) {
 		strict = take_strict(&argc, argv);
 		need(argc, 1, 2, "del-flows");
-		show(call("flow-del", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "match",
-						argc == 2 ? argv[1] : "", "strict", strict)),
-		     print_count);
+		done(call("flow-del", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "match",
+						argc == 2 ? argv[1] : "", "strict", strict)));
 	} else if (!strcmp(cmd, "dump-flows")) {
 		need(argc, 1, 2, "dump-flows");
 		show(call("flow-dump", json_pack("{s:s, s:s}", "bridge", argv[0], "match",

@@ -137,3 +137,28 @@ def test_relay_show_prints_each_direction_with_its_drops_by_reason(xviod):
     nic_to_vm = lines[items[1]:]
     assert "    drops:" in nic_to_vm
     assert any(l.startswith("      vm_down: ") and l != "      vm_down: 0" for l in nic_to_vm)
+
+
+def test_commands_that_change_something_are_silent_and_json_has_the_reply(xviod):
+    """As ovs-vsctl and ovs-ofctl: nothing on success (before, port add
+    printed ~25 lines and add-flow counts while bridge add printed nothing);
+    --json gives the daemon's reply for scripts."""
+    steps = [("port", "add", "vm1", "vhost", "vm1.sock"),
+             ("port", "add", "nic1", "eth", "net_ring0"),
+             ("relay", "add", "r1", "vm1", "nic1"),
+             ("relay", "pin", "r1", "1"),
+             ("relay", "unpin", "r1"),
+             ("relay", "del", "r1"),
+             ("bridge", "add", "b1"),
+             ("bridge", "port-add", "b1", "vm1"),
+             ("add-flow", "b1", "priority=5,actions=normal"),
+             ("mod-flows", "b1", "actions=drop"),
+             ("del-flows", "b1")]
+    for args in steps:
+        r = xviod.run_ctl(*args)
+        assert (r.stdout, r.stderr) == ("", ""), (args, r.stdout, r.stderr)
+    assert xviod.ctl("add-flow", "b1", "actions=normal") == {"added": 1, "rules": 1}
+    assert xviod.ctl("port", "add", "nic2", "eth", "net_ring1")["name"] == "nic2"
+    xviod.ctl("del-flows", "b1")
+    xviod.ctl("bridge", "port-del", "b1", "vm1")
+    xviod.ctl("bridge", "del", "b1")
