@@ -121,7 +121,7 @@ def test_hot_rule_with_idle_timeout_stays_among_many_timed_rules(xviod, workdir)
     xviod.ctl("add-flows", "hot", workdir / "timed.flows")
     # Replayed without end: the rule never goes a second without a hit.
     xviod.ctl("port", "add", "hotp", "eth",
-              f"net_pcap77,rx_pcap={workdir / 'hot.pcap'},infinite_rx=1,tx_pcap=/dev/null")
+              f"net_pcap77,rx_pcap={workdir / 'hot.pcap'},infinite_rx=1,tx_pcap={workdir / 'hot_out.pcap'}")
     try:
         xviod.ctl("bridge", "port-add", "hot", "hotp", "ofport=1")
         hot = lambda: xviod.ctl("dump-flows", "hot", "in_port=1")  # noqa: E731
