@@ -19,7 +19,15 @@ BAD_COMMANDS = [
     (["port", "add", "p2", "vhost", "y.sock", "owner=nosuchuser"], 1, "owner 'nosuchuser'"),
     (["port", "add", "p2", "vhost", "/nonexistent/dir/y.sock"], 1, "directory /nonexistent/dir does not exist"),
     (["port", "add", "p2", "eth", "net_nosuchdriver0"], 1, "no DPDK bus or driver knows that name"),
-    (["port", "add", "p2", "eth", "net_pcap9,rx_pcap=/nonexistent.pcap"], 1, "cannot attach device"),
+    # DPDK's own reason, not "Operation not permitted".
+    (["port", "add", "p2", "eth", "net_pcap9,rx_pcap=/nonexistent.pcap"], 1,
+     "cannot attach device 'net_pcap9,rx_pcap=/nonexistent.pcap': Couldn't open /nonexistent.pcap"),
+    (["port", "add", "p2", "eth", "net_af_packet9,iface=nosuchif0"], 1,
+     "cannot attach device 'net_af_packet9,iface=nosuchif0': net_af_packet9: ioctl failed "
+     "(SIOCGIFINDEX):No such device"),
+    (["port", "add", "p2", "eth", "net_tap9,iface=this-name-is-way-too-long"], 1,
+     "invalid remote interface name (this-name-is-way-too-long)"),
+    (["port", "add", "p2", "eth", "0000:99:00.0"], 1, "Cannot find device (0000:99:00.0)"),
     (["port", "add", "p2", "eth", "net_null0"], 1, "device 'net_null0' is already attached"),
     (["port", "add", "p2", "eth", "net_null0", "queues=0"], 1, "'queues' must be an integer"),
     (["port", "add", "p2", "eth", "net_null9", "mtu=20"], 1, "'mtu' must be an integer"),
