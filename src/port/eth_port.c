@@ -190,33 +190,39 @@ static void probe_reason(const char *log, char *out, size_t outlen)
 
 /*
  * rte_dev_probe() returns -EPERM for most failures; why it failed is only
- * in the log. The EAL's log stream is redirected to memory for the call
- * (every DPDK log line of the process meanwhile, so nothing is lost: they
- * are written to the real log afterwards), and the PMD's line is the reason.
+ * in the log. The EAL's log stream is pointed at memory for the call
+ * (every DPDK log line of the process meanwhile, so they are written to the
+ * real log afterwards). That stream is never closed: another thread may
+ * still be writing a line to it when the old stream is back.
  */
 static int probe(const char *device, char *reason, size_t reasonlen)
 {
+	static FILE *mem;
+	static char *buf;
+	static size_t size;
 	FILE *prev = rte_log_get_stream();
-	char *log = NULL;
-	size_t loglen = 0;
-	FILE *mem = open_memstream(&log, &loglen);
+	char *log;
+	long len;
 	int rc;
 
-	if (mem != NULL)
-		rte_openlog_stream(mem);
-	rc = rte_dev_probe(device);
-	reason[0] = '\0';
 	if (mem == NULL)
-		return rc;
+		mem = open_memstream(&buf, &size);
+	if (mem == NULL || fseek(mem, 0, SEEK_SET) != 0)
+		return rte_dev_probe(device);
+	rte_openlog_stream(mem);
+	rc = rte_dev_probe(device);
 	rte_openlog_stream(prev);
-	fclose(mem);
+	fflush(mem);
+	len = ftell(mem);
+	log = len > 0 ? strndup(buf, (size_t)len) : NULL;
+	reason[0] = '\0';
 	if (log != NULL) {
 		fputs(log, prev);
 		fflush(prev);
 		if (rc)
 			probe_reason(log, reason, reasonlen);
+		free(log);
 	}
-	free(log);
 	return rc;
 }
 
