@@ -86,6 +86,11 @@ int config_bridges_to_requests(json_t *bridges, json_t *requests, char *err, siz
 
 		if (json_object_get(b, "mac_age"))
 			json_object_set(args, "mac_age", json_object_get(b, "mac_age"));
+		/* Listed flows are the whole table (config save lists them all,
+		 * none included); without a list the bridge starts as
+		 * `bridge add` makes it. */
+		if (flows != NULL)
+			json_object_set_new(args, "default_flow", json_false());
 		json_array_append_new(requests, ctl_request("bridge-add", args));
 		json_array_foreach(json_object_get(b, "ports"), k, p) {
 			json_t *pa = json_deep_copy(p);

@@ -12,6 +12,7 @@
 
 #include <rte_malloc.h>
 
+#include "common/names.h"
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
 #include "flow/pkt_parse.h"
@@ -129,13 +130,13 @@ int bridge_add(const char *name, char *err, size_t errlen)
 	char macname[64];
 	struct bridge *br;
 	unsigned int slot;
+	int rc;
 
 	if (check_name(name, err, errlen))
 		return -EINVAL;
-	if (bridge_find(name) != NULL) {
-		snprintf(err, errlen, "bridge '%s' already exists", name);
-		return -EEXIST;
-	}
+	rc = names_check_free("bridge", name, err, errlen);
+	if (rc)
+		return rc;
 	for (slot = 0; slot < BRIDGE_MAX && bridge_slots[slot] != NULL; slot++)
 		;
 	if (slot == BRIDGE_MAX) {
@@ -189,6 +190,14 @@ static void bridge_destroy(struct bridge *br)
 	free(br);
 }
 
+static const char *first_port_name(const struct bridge *br)
+{
+	for (uint16_t p = 1; p <= br->max_ofport; p++)
+		if (br->ports[p] != NULL)
+			return br->ports[p]->port->name;
+	return "";
+}
+
 int bridge_del(const char *name, char *err, size_t errlen)
 {
 	struct bridge *br = bridge_find(name);
@@ -196,6 +205,15 @@ int bridge_del(const char *name, char *err, size_t errlen)
 	if (br == NULL) {
 		snprintf(err, errlen, "no bridge named '%s'", name);
 		return -ENOENT;
+	}
+	/* As `port del` refuses a port in use: detaching is a step of its own
+	 * (traffic stops), not a side effect. Flows and meters are the
+	 * bridge's own and go with it. */
+	if (br->n_ports > 0) {
+		snprintf(err, errlen, "bridge '%s' has %u port%s (%s%s): remove them with "
+			 "`bridge port-del` first", name, br->n_ports, br->n_ports > 1 ? "s" : "",
+			 first_port_name(br), br->n_ports > 1 ? ", ..." : "");
+		return -EBUSY;
 	}
 	bridge_destroy(br);
 	return 0;

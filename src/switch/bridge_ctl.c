@@ -13,6 +13,7 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 
+#include "common/names.h"
 #include "ctl/ctl_args.h"
 #include "daemon/commands.h"
 #include "flow/pkt_parse.h"
@@ -62,21 +63,44 @@ static int parse_spec(struct bridge *br, const char *text, enum flow_parse_mode 
 
 /* ---- bridges and ports -------------------------------------------------- */
 
+/* What OVS gives a new bridge: a learning switch until told otherwise. */
+#define BRIDGE_DEFAULT_FLOW "priority=0,actions=normal"
+
+static int add_default_flow(struct bridge *br, char *err, size_t errlen)
+{
+	struct flow_spec spec;
+	int rc;
+
+	rc = parse_spec(br, BRIDGE_DEFAULT_FLOW, FLOW_PARSE_ADD, -1, &spec, err, errlen);
+	rc = rc ?: bridge_flows_add(br, &spec, 1, err, errlen);
+	bridge_sync();
+	return rc;
+}
+
 static int cmd_bridge_add(json_t *args, json_t **result, char *err, size_t errlen)
 {
-	static const char *const allowed[] = { "name", "mac_age", NULL };
+	static const char *const allowed[] = { "name", "mac_age", "default_flow", NULL };
+	char ignored[64];
 	const char *name;
+	struct bridge *br;
+	bool default_flow;
 	unsigned int age;
 	int rc;
 
 	(void)result;
 	if (args_check_keys(args, allowed, err, errlen) ||
 	    args_get_str(args, "name", NULL, &name, err, errlen) ||
-	    args_get_uint(args, "mac_age", false, 300, 1, 86400, &age, err, errlen))
+	    args_get_uint(args, "mac_age", false, 300, 1, 86400, &age, err, errlen) ||
+	    args_get_bool(args, "default_flow", true, &default_flow, err, errlen))
 		return -EINVAL;
 	rc = bridge_add(name, err, errlen);
-	if (rc == 0)
-		bridge_find(name)->mac_age_s = age;
+	if (rc)
+		return rc;
+	br = bridge_find(name);
+	br->mac_age_s = age;
+	rc = default_flow ? add_default_flow(br, err, errlen) : 0;
+	if (rc)
+		bridge_del(name, ignored, sizeof(ignored)); /* no ports yet */
 	return rc;
 }
 
@@ -475,7 +499,13 @@ static const struct command bridge_commands[] = {
 	{ "fdb-show", cmd_fdb_show, "a bridge's MAC learning table" },
 };
 
+static bool bridge_exists(const char *name)
+{
+	return bridge_find(name) != NULL;
+}
+
 void bridge_ctl_register(void)
 {
+	names_register("bridge", bridge_exists);
 	commands_register(bridge_commands, RTE_DIM(bridge_commands));
 }

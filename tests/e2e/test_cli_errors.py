@@ -39,6 +39,11 @@ BAD_COMMANDS = [
     (["relay", "add", "r2", "vm2", "vm2"], 1, "is not a NIC (eth) port"),
     (["relay", "add", "r2", "vm1", "nic2"], 1, "already in a relay"),
     (["relay", "add", "r1", "vm2", "nic2"], 1, "relay 'r1' already exists"),
+    # Ports, relays and bridges share one namespace (stats names jobs r1/..., br0/...).
+    (["port", "add", "r1", "vhost", "r1.sock"], 1, "'r1' is already the name of a relay"),
+    (["relay", "add", "vm2", "vm2", "nic2"], 1, "'vm2' is already the name of a port"),
+    (["bridge", "add", "nic2"], 1, "'nic2' is already the name of a port"),
+    (["bridge", "add", "r1"], 1, "'r1' is already the name of a relay"),
     (["relay", "add", "r2", "vm2", "nic2", "core=0"], 1, "CPU 0 runs no worker"),
     (["relay", "add", "r2", "vm2", "nic2", "core=x"], 1, "'core' must be an integer"),
     (["relay", "del", "nosuch"], 1, "no relay named 'nosuch'"),
