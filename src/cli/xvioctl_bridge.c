@@ -212,7 +212,7 @@ static void cmd_bridge(int argc, char **argv)
 	} else if (!strcmp(argv[0], "set")) {
 		json_t *args;
 
-		need(argc, 3, 3, "bridge set");
+		need(argc, 3, -1, "bridge set");
 		args = json_pack("{s:s}", "bridge", argv[1]);
 		keyvals(args, argc - 2, argv + 2);
 		json_decref(call("bridge-set", args));

@@ -79,18 +79,22 @@ static int add_default_flow(struct bridge *br, char *err, size_t errlen)
 
 static int cmd_bridge_add(json_t *args, json_t **result, char *err, size_t errlen)
 {
-	static const char *const allowed[] = { "name", "mac_age", "default_flow", NULL };
+	static const char *const allowed[] = { "name", "mac_age", "mac_limit", "default_flow",
+					       NULL };
+	unsigned int age, mac_limit;
 	char ignored[64];
 	const char *name;
 	struct bridge *br;
 	bool default_flow;
-	unsigned int age;
 	int rc;
 
 	(void)result;
 	if (args_check_keys(args, allowed, err, errlen) ||
 	    args_get_str(args, "name", NULL, &name, err, errlen) ||
-	    args_get_uint(args, "mac_age", false, 300, 1, 86400, &age, err, errlen) ||
+	    args_get_uint(args, "mac_age", false, MAC_AGE_DEFAULT_S, 1, 86400, &age,
+			  err, errlen) ||
+	    args_get_uint(args, "mac_limit", false, MAC_LIMIT_DEFAULT, 1, MAC_TABLE_SIZE,
+			  &mac_limit, err, errlen) ||
 	    args_get_bool(args, "default_flow", true, &default_flow, err, errlen))
 		return -EINVAL;
 	rc = bridge_add(name, err, errlen);
@@ -98,25 +102,34 @@ static int cmd_bridge_add(json_t *args, json_t **result, char *err, size_t errle
 		return rc;
 	br = bridge_find(name);
 	br->mac_age_s = age;
+	br->mac_limit = mac_limit;
 	rc = default_flow ? add_default_flow(br, err, errlen) : 0;
 	if (rc)
 		bridge_del(name, ignored, sizeof(ignored)); /* no ports yet */
 	return rc;
 }
 
-/* Settings of a bridge that can change under traffic (workers do not read
- * them: the control thread ages the MAC table). */
+/* Settings of a bridge that can change under traffic (workers read only
+ * the MAC limits, one relaxed word per port; the control thread ages the
+ * MAC table). */
 static int cmd_bridge_set(json_t *args, json_t **result, char *err, size_t errlen)
 {
-	static const char *const allowed[] = { "bridge", "mac_age", NULL };
+	static const char *const allowed[] = { "bridge", "mac_age", "mac_limit", NULL };
+	unsigned int age, mac_limit;
 	struct bridge *br;
-	unsigned int age;
 
 	(void)result;
 	if (bridge_from_args(args, allowed, &br, err, errlen) ||
-	    args_get_uint(args, "mac_age", true, 0, 1, 86400, &age, err, errlen))
+	    args_get_uint(args, "mac_age", false, br->mac_age_s, 1, 86400, &age, err, errlen) ||
+	    args_get_uint(args, "mac_limit", false, br->mac_limit, 1, MAC_TABLE_SIZE,
+			  &mac_limit, err, errlen))
 		return -EINVAL;
+	if (json_object_size(args) < 2) {
+		snprintf(err, errlen, "bridge set needs mac_age= or mac_limit=");
+		return -EINVAL;
+	}
 	br->mac_age_s = age;
+	bridge_set_mac_limit(br, mac_limit);
 	return 0;
 }
 
@@ -159,13 +172,11 @@ static int cmd_bridge_show(json_t *args, json_t **result, char *err, size_t errl
 
 static int cmd_bridge_port_add(json_t *args, json_t **result, char *err, size_t errlen)
 {
-	static const char *const allowed[] = { "bridge", "port", "ofport", "tag", "trunks",
-					       "core", NULL };
 	struct bridge *br;
 	int rc;
 
 	(void)result;
-	rc = bridge_from_args(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, bridge_port_args, &br, err, errlen);
 	return rc ? rc : bridge_port_add(br, args, err, errlen);
 }
 
