@@ -219,11 +219,11 @@ static void on_destroy_device(int vid)
 	if (waited)
 		c->waits_for->vhost.waiting_frontends--;
 	memset(c, 0, sizeof(*c));
-	/* A waiting connection, or one whose port is gone: not the port's
-	 * frontend, whose device stays as it is. */
+	/* A waiting connection, or any other that is not the port's
+	 * frontend: the port's device stays as it is. */
 	if (p == NULL || waited || p->vhost.vid != vid) {
 		pthread_mutex_unlock(&vhost_registry_lock);
-		if (p != NULL)
+		if (waited)
 			XVIO_LOG(INFO, "port %s: waiting frontend (vid %d) disconnected", p->name, vid);
 		return;
 	}
