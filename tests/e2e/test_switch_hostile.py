@@ -33,15 +33,18 @@ def test_flooding_while_a_port_is_attached_and_detached(xviod, workdir):
     went is counted as port_down)."""
     endless(xviod, workdir, "src", [Ether(src="02:00:00:00:00:01", dst="ff:ff:ff:ff:ff:ff") /
                                     IP() / UDP() / Raw(b"b" * 64)] * 64)
-    sink(xviod, "sink")
-    sink(xviod, "churn")
+    sinks = ["sink", "sink2", "sink3"]
+    for name in sinks + ["churn"]:
+        sink(xviod, name)
     xviod.ctl("bridge", "add", "br0")
     xviod.ctl("add-flow", "br0", "priority=0,actions=normal")
-    xviod.ctl("bridge", "port-add", "br0", "sink")
-    xviod.ctl("bridge", "port-add", "br0", "src")
+    # The port that comes and goes has the highest ofport: the last one a
+    # flood sends to, after the others took their time.
+    for name in sinks + ["src"]:
+        xviod.ctl("bridge", "port-add", "br0", name)
     wait_for(lambda: tx(xviod, "br0", "sink") > 0, "the flood to reach sink")
     reached = 0
-    for _ in range(300):
+    for _ in range(500):
         xviod.ctl("bridge", "port-add", "br0", "churn")
         reached += tx(xviod, "br0", "churn") > 0
         xviod.ctl("bridge", "port-del", "br0", "churn")
