@@ -64,7 +64,7 @@ class XvioSwitch:
         if self.proc.poll() is not None:
             raise RuntimeError(f"xviod exited {self.proc.returncode}: "
                                + Path(self.log.name).read_text()[-300:])
-        self.ctl("bridge", "add", "br0")
+        self.ctl("bridge", "add", "br0", "default_flow=off")  # the scenario's rules only
         # One add-flows request is one control-socket line; builds before
         # 2026-11-26 capped it at 1 MiB (CTL_MAX_LINE, ~25k rules) and
         # dropped the connection beyond. Send the rules 10k at a time.

@@ -210,14 +210,14 @@ static void cmd_bridge(int argc, char **argv)
 	if (!strcmp(argv[0], "add")) {
 		json_t *args;
 
-		need(argc, 2, 3, "bridge add");
+		need(argc, 2, -1, "bridge add");
 		args = json_pack("{s:s}", "name", argv[1]);
 		keyvals(args, argc - 2, argv + 2);
 		json_decref(call("bridge-add", args));
 	} else if (!strcmp(argv[0], "set")) {
 		json_t *args;
 
-		need(argc, 3, 3, "bridge set");
+		need(argc, 3, -1, "bridge set");
 		args = json_pack("{s:s}", "bridge", argv[1]);
 		keyvals(args, argc - 2, argv + 2);
 		json_decref(call("bridge-set", args));

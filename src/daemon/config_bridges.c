@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The config file's "bridges" list, as requests (daemon/config.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,18 @@ static int strings(json_t *b, const char *key, size_t index, char *err, size_t e
 	return 0;
 }
 
+/* A bridge entry's own keys: bridge add's arguments, then its contents. */
+static const char *const add_keys[] = { "mac_age", "mac_limit" };
+
+static bool known_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof(add_keys) / sizeof(add_keys[0]); i++)
+		if (strcmp(key, add_keys[i]) == 0)
+			return true;
+	return !strcmp(key, "name") || !strcmp(key, "ports") || !strcmp(key, "meters") ||
+	       !strcmp(key, "flows");
+}
+
 static int check_bridge(json_t *b, size_t i, char *err, size_t errlen)
 {
 	json_t *ports, *p, *v;
@@ -39,10 +52,9 @@ static int check_bridge(json_t *b, size_t i, char *err, size_t errlen)
 	}
 	json_object_foreach(b, key, v) {
 		(void)v;
-		if (strcmp(key, "name") && strcmp(key, "mac_age") && strcmp(key, "ports") &&
-		    strcmp(key, "meters") && strcmp(key, "flows")) {
+		if (!known_key(key)) {
 			snprintf(err, errlen, "bridges[%zu]: unknown key \"%s\" (expected name, "
-				 "mac_age, ports, meters, flows)", i, key);
+				 "mac_age, mac_limit, ports, meters, flows)", i, key);
 			return -EINVAL;
 		}
 	}
@@ -84,8 +96,14 @@ int config_bridges_to_requests(json_t *bridges, json_t *requests, char *err, siz
 		json_t *args = json_pack("{s:O}", "name", name);
 		json_t *flows = json_object_get(b, "flows");
 
-		if (json_object_get(b, "mac_age"))
-			json_object_set(args, "mac_age", json_object_get(b, "mac_age"));
+		for (k = 0; k < sizeof(add_keys) / sizeof(add_keys[0]); k++)
+			if (json_object_get(b, add_keys[k]))
+				json_object_set(args, add_keys[k], json_object_get(b, add_keys[k]));
+		/* Listed flows are the whole table (config save lists them all,
+		 * none included); without a list the bridge starts as
+		 * `bridge add` makes it. */
+		if (flows != NULL)
+			json_object_set_new(args, "default_flow", json_false());
 		json_array_append_new(requests, ctl_request("bridge-add", args));
 		json_array_foreach(json_object_get(b, "ports"), k, p) {
 			json_t *pa = json_deep_copy(p);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_bus.h>
@@ -10,6 +11,7 @@
 #include <rte_devargs.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_log.h>
 
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
@@ -184,6 +186,76 @@ static int eth_port_configure(struct port *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* The PMD's own line from a failed probe's log: the first that is not one
+ * of the EAL's generic ones ("EAL: Driver cannot attach the device"), else
+ * the EAL's first, without its "function(): " or "EAL: " prefix. */
+static void probe_reason(const char *log, char *out, size_t outlen)
+{
+	const char *pick = NULL, *eal = NULL;
+	const char *fn;
+	size_t len;
+
+	for (const char *line = log; *line && pick == NULL; ) {
+		len = strcspn(line, "\n");
+		if (strncmp(line, "EAL: ", 5) != 0)
+			pick = line;
+		else if (eal == NULL)
+			eal = line + 5;
+		line += len + (line[len] == '\n');
+	}
+	if (pick == NULL)
+		pick = eal;
+	if (pick == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	len = strcspn(pick, "\n");
+	fn = strstr(pick, "(): ");
+	if (fn != NULL && fn < pick + len && memchr(pick, ' ', (size_t)(fn - pick)) == NULL) {
+		len -= (size_t)(fn + 4 - pick);
+		pick = fn + 4;
+	}
+	snprintf(out, outlen, "%.*s", (int)len, pick);
+}
+
+/*
+ * rte_dev_probe() returns -EPERM for most failures; why it failed is only
+ * in the log. The EAL's log stream is pointed at memory for the call
+ * (every DPDK log line of the process meanwhile, so they are written to the
+ * real log afterwards). That stream is never closed: another thread may
+ * still be writing a line to it when the old stream is back.
+ */
+static int probe(const char *device, char *reason, size_t reasonlen)
+{
+	static FILE *mem;
+	static char *buf;
+	static size_t size;
+	FILE *prev = rte_log_get_stream();
+	char *log;
+	long len;
+	int rc;
+
+	if (mem == NULL)
+		mem = open_memstream(&buf, &size);
+	if (mem == NULL || fseek(mem, 0, SEEK_SET) != 0)
+		return rte_dev_probe(device);
+	rte_openlog_stream(mem);
+	rc = rte_dev_probe(device);
+	rte_openlog_stream(prev);
+	fflush(mem);
+	len = ftell(mem);
+	log = len > 0 ? strndup(buf, (size_t)len) : NULL;
+	reason[0] = '\0';
+	if (log != NULL) {
+		fputs(log, prev);
+		fflush(prev);
+		if (rc)
+			probe_reason(log, reason, reasonlen);
+		free(log);
+	}
+	return rc;
+}
+
 static void eth_device_remove(uint16_t port_id)
 {
 	struct rte_eth_dev_info info;
@@ -199,6 +271,7 @@ int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen)
 {
 	struct eth_port *ep = &p->eth;
 	char name[RTE_DEV_NAME_MAX_LEN], bus[RTE_DEV_NAME_MAX_LEN];
+	char reason[256];
 	const char *device;
 	uint16_t existing;
 	int rc;
@@ -216,10 +289,10 @@ int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen)
 		snprintf(err, errlen, "device '%s' is already attached", name);
 		return -EEXIST;
 	}
-	rc = rte_dev_probe(device);
+	rc = probe(device, reason, sizeof(reason));
 	if (rc) {
 		snprintf(err, errlen, "cannot attach device '%s': %s", device,
-			 rte_strerror(-rc));
+			 reason[0] ? reason : rte_strerror(-rc));
 		return rc;
 	}
 	if (rte_eth_dev_get_port_by_name(name, &ep->port_id) != 0) {

@@ -10,6 +10,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "common/names.h"
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
 #include "relay/relay.h"
@@ -120,10 +121,9 @@ int port_add(json_t *args, char *err, size_t errlen)
 	rc = port_name_check(name, err, errlen);
 	if (rc)
 		return rc;
-	if (port_find(name) != NULL) {
-		snprintf(err, errlen, "port '%s' already exists", name);
-		return -EEXIST;
-	}
+	rc = names_check_free("port", name, err, errlen);
+	if (rc)
+		return rc;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "common/names.h"
 #include "ctl/ctl_args.h"
 #include "daemon/commands.h"
 #include "port/port.h"
@@ -70,7 +71,13 @@ static const struct command port_commands[] = {
 	{ "port-show", cmd_port_show, "show one port in detail" },
 };
 
+static bool port_exists(const char *name)
+{
+	return port_find(name) != NULL;
+}
+
 void port_ctl_register(void)
 {
+	names_register("port", port_exists);
 	commands_register(port_commands, RTE_DIM(port_commands));
 }

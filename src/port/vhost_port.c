@@ -75,42 +75,61 @@ static void registry_remove(struct port *p)
 	pthread_mutex_unlock(&vhost_registry_lock);
 }
 
-/* Find the port of a vhost device and lock the registry; NULL if unknown. */
-static struct vhost_port *lock_port_of(int vid, const char **name)
+/*
+ * rte_vhost's server accepts any number of connections on one socket, and
+ * each becomes a device (vid) of its own. A port has one frontend: the
+ * first connection set up while it has none. Others are kept waiting
+ * (counted in refused_frontends); when the port's frontend disconnects,
+ * the oldest waiting one takes over, so a VM whose new frontend connected
+ * before the old connection went (a hung QEMU) is not left without one.
+ *
+ * What rte_vhost reports per connection is kept here, by vid, under
+ * vhost_registry_lock: it reports virtqueues enabled before it reports the
+ * device ready, so the masks are copied to the port when it takes the
+ * connection.
+ */
+struct vhost_conn {
+	struct port *waits_for;    /* set up, waiting for this port's frontend to go */
+	uint64_t arrival;          /* the oldest waiting connection takes over first */
+	uint32_t rxq_enabled;
+	uint32_t txq_enabled;
+};
+
+static struct vhost_conn vhost_conns[RTE_MAX_VHOST_DEVICE];
+static uint64_t vhost_arrivals;
+
+/* Lock the registry and find the port of a vhost device: NULL if its
+ * socket is no port's (the registry stays locked either way). */
+static struct port *lock_port_of(int vid)
 {
 	char path[PATH_MAX];
-	struct port *p;
 
 	if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0)
-		return NULL;
+		path[0] = '\0';
 	pthread_mutex_lock(&vhost_registry_lock);
-	p = registry_find_locked(path);
-	if (p == NULL) {
-		pthread_mutex_unlock(&vhost_registry_lock);
-		return NULL;
-	}
-	*name = p->name;
-	return &p->vhost;
+	return path[0] ? registry_find_locked(path) : NULL;
 }
 
-static int on_new_device(int vid)
+static bool vid_valid(int vid)
 {
-	struct vhost_port *vp;
-	const char *name;
+	return vid >= 0 && vid < RTE_MAX_VHOST_DEVICE;
+}
+
+/* Make connection vid p's frontend. Registry locked, p has none. */
+static void take_frontend_locked(struct port *p, int vid)
+{
+	struct vhost_port *vp = &p->vhost;
 	uint64_t features = 0;
 	uint16_t mtu = 0;
 	uint16_t nr;
 
-	vp = lock_port_of(vid, &name);
-	if (vp == NULL)
-		return -1;
 	rte_vhost_get_negotiated_features(vid, &features);
 	if (rte_vhost_get_mtu(vid, &mtu) != 0)
 		mtu = 0;
 	nr = (uint16_t)(rte_vhost_get_vring_num(vid) / 2);
 	if (nr > VHOST_MAX_QUEUE_PAIRS) {
 		XVIO_LOG(WARNING, "port %s: frontend has %u queue pairs, only %u are polled",
-			 name, nr, VHOST_MAX_QUEUE_PAIRS);
+			 p->name, nr, VHOST_MAX_QUEUE_PAIRS);
 		nr = VHOST_MAX_QUEUE_PAIRS;
 	}
 	/* We poll: ask the guest not to kick us for every packet. */
@@ -120,23 +139,96 @@ static int on_new_device(int vid)
 	vp->features = features;
 	vp->mtu = mtu;
 	vp->nr_queue_pairs = nr;
+	__atomic_store_n(&vp->rxq_enabled, vhost_conns[vid].rxq_enabled, __ATOMIC_RELAXED);
+	__atomic_store_n(&vp->txq_enabled, vhost_conns[vid].txq_enabled, __ATOMIC_RELAXED);
 	vp->connects++;
 	__atomic_store_n(&vp->ready, 1, __ATOMIC_RELEASE);
+	XVIO_LOG(INFO, "port %s: frontend connected (vid %d, %u queue pairs, features 0x%" PRIx64 ")",
+		 p->name, vid, nr, features);
+}
+
+/* The oldest connection waiting for p, or -1. Registry locked. */
+static int oldest_waiting_locked(const struct port *p)
+{
+	int best = -1;
+
+	for (int vid = 0; vid < RTE_MAX_VHOST_DEVICE; vid++)
+		if (vhost_conns[vid].waits_for == p &&
+		    (best < 0 || vhost_conns[vid].arrival < vhost_conns[best].arrival))
+			best = vid;
+	return best;
+}
+
+static int on_new_connection(int vid)
+{
+	if (!vid_valid(vid))
+		return -1;
+	/* A vid is reused: forget what an earlier connection that never got
+	 * set up (so had no destroy_device) left behind. */
+	pthread_mutex_lock(&vhost_registry_lock);
+	memset(&vhost_conns[vid], 0, sizeof(vhost_conns[vid]));
+	pthread_mutex_unlock(&vhost_registry_lock);
+	return 0;
+}
+
+static int on_new_device(int vid)
+{
+	struct vhost_port *vp;
+	struct port *p;
+	int live;
+
+	if (!vid_valid(vid))
+		return -1;
+	p = lock_port_of(vid);
+	if (p == NULL) {
+		pthread_mutex_unlock(&vhost_registry_lock);
+		return -1;
+	}
+	vp = &p->vhost;
+	if (vp->vid >= 0) {
+		/* Accepted as far as rte_vhost is concerned, so that its
+		 * destroy_device tells us when it goes; never polled. */
+		live = vp->vid;
+		vhost_conns[vid].waits_for = p;
+		vhost_conns[vid].arrival = ++vhost_arrivals;
+		vp->refused_frontends++;
+		vp->waiting_frontends++;
+		pthread_mutex_unlock(&vhost_registry_lock);
+		XVIO_LOG(WARNING, "port %s: frontend refused (vid %d): vid %d is connected; "
+			 "it waits until that one disconnects", p->name, vid, live);
+		return 0;
+	}
+	take_frontend_locked(p, vid);
 	pthread_mutex_unlock(&vhost_registry_lock);
 	worker_kick_all(); /* idle workers: arm on the new virtqueues */
-	XVIO_LOG(INFO, "port %s: frontend connected (vid %d, %u queue pairs, features 0x%" PRIx64 ")",
-		 name, vid, nr, features);
 	return 0;
 }
 
 static void on_destroy_device(int vid)
 {
+	struct vhost_conn *c;
 	struct vhost_port *vp;
-	const char *name;
+	struct port *p;
+	bool waited;
+	int next;
 
-	vp = lock_port_of(vid, &name);
-	if (vp == NULL)
+	if (!vid_valid(vid))
 		return;
+	p = lock_port_of(vid);
+	c = &vhost_conns[vid];
+	waited = c->waits_for != NULL;
+	if (waited)
+		c->waits_for->vhost.waiting_frontends--;
+	memset(c, 0, sizeof(*c));
+	/* A waiting connection, or any other that is not the port's
+	 * frontend: the port's device stays as it is. */
+	if (p == NULL || waited || p->vhost.vid != vid) {
+		pthread_mutex_unlock(&vhost_registry_lock);
+		if (waited)
+			XVIO_LOG(INFO, "port %s: waiting frontend (vid %d) disconnected", p->name, vid);
+		return;
+	}
+	vp = &p->vhost;
 	__atomic_store_n(&vp->ready, 0, __ATOMIC_RELEASE);
 	/* Wait until no worker can still be using this vid. */
 	worker_synchronize();
@@ -144,47 +236,57 @@ static void on_destroy_device(int vid)
 	__atomic_store_n(&vp->rxq_enabled, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&vp->txq_enabled, 0, __ATOMIC_RELAXED);
 	vp->disconnects++;
+	XVIO_LOG(INFO, "port %s: frontend disconnected", p->name);
+	next = oldest_waiting_locked(p);
+	if (next >= 0) {
+		vhost_conns[next].waits_for = NULL;
+		vp->waiting_frontends--;
+		take_frontend_locked(p, next);
+	}
 	pthread_mutex_unlock(&vhost_registry_lock);
-	XVIO_LOG(INFO, "port %s: frontend disconnected", name);
+	if (next >= 0)
+		worker_kick_all();
 }
 
 static int on_vring_state_changed(int vid, uint16_t queue_id, int enable)
 {
-	struct vhost_port *vp;
-	const char *name;
+	struct port *p;
 	uint32_t bit = 1u << (queue_id / 2);
-	uint32_t *mask;
+	uint32_t *conn_mask, *port_mask;
+	bool live;
 
-	if (queue_id / 2 >= VHOST_MAX_QUEUE_PAIRS)
+	if (queue_id / 2 >= VHOST_MAX_QUEUE_PAIRS || !vid_valid(vid))
 		return 0;
-	vp = lock_port_of(vid, &name);
-	if (vp == NULL)
-		return 0;
-	mask = (queue_id % 2 == 0) ? &vp->rxq_enabled : &vp->txq_enabled;
-	if (enable)
-		__atomic_fetch_or(mask, bit, __ATOMIC_RELEASE);
-	else
-		__atomic_fetch_and(mask, ~bit, __ATOMIC_RELEASE);
+	p = lock_port_of(vid);
+	conn_mask = queue_id % 2 == 0 ? &vhost_conns[vid].rxq_enabled
+				      : &vhost_conns[vid].txq_enabled;
+	*conn_mask = enable ? *conn_mask | bit : *conn_mask & ~bit;
+	live = p != NULL && p->vhost.vid == vid;
+	if (live) {
+		port_mask = queue_id % 2 == 0 ? &p->vhost.rxq_enabled : &p->vhost.txq_enabled;
+		__atomic_store_n(port_mask, *conn_mask, __ATOMIC_RELEASE);
+	}
 	pthread_mutex_unlock(&vhost_registry_lock);
+	if (!live)
+		return 0;
 	worker_kick_all();
-	XVIO_LOG(DEBUG, "port %s: virtqueue %u %s", name, queue_id,
+	XVIO_LOG(DEBUG, "port %s: virtqueue %u %s", p->name, queue_id,
 		 enable ? "enabled" : "disabled");
 	return 0;
 }
 
 static int on_features_changed(int vid, uint64_t features)
 {
-	struct vhost_port *vp;
-	const char *name;
+	struct port *p = lock_port_of(vid);
+	bool live = p != NULL && p->vhost.vid == vid;
 
-	vp = lock_port_of(vid, &name);
-	if (vp == NULL)
-		return 0;
-	vp->features = features;
+	if (live)
+		p->vhost.features = features;
 	pthread_mutex_unlock(&vhost_registry_lock);
 	/* VHOST_F_LOG_ALL toggles here around a live migration; rte_vhost
 	 * logs dirty pages itself, nothing for the relay to do. */
-	XVIO_LOG(INFO, "port %s: features now 0x%" PRIx64, name, features);
+	if (live)
+		XVIO_LOG(INFO, "port %s: features now 0x%" PRIx64, p->name, features);
 	return 0;
 }
 
@@ -193,6 +295,7 @@ static const struct rte_vhost_device_ops vhost_ops = {
 	.destroy_device = on_destroy_device,
 	.vring_state_changed = on_vring_state_changed,
 	.features_changed = on_features_changed,
+	.new_connection = on_new_connection,
 };
 
 static int resolve_path(const char *given, char *out, size_t outlen,
@@ -463,4 +566,7 @@ void vhost_port_describe(const struct port *p, json_t *obj, bool config_only)
 	}
 	json_object_set_new(obj, "connects", json_integer((json_int_t)vp->connects));
 	json_object_set_new(obj, "disconnects", json_integer((json_int_t)vp->disconnects));
+	json_object_set_new(obj, "refused_frontends",
+			    json_integer((json_int_t)vp->refused_frontends));
+	json_object_set_new(obj, "waiting_frontends", json_integer(vp->waiting_frontends));
 }

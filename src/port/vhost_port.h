@@ -13,6 +13,10 @@
  * A worker loads `ready` with acquire before touching vid; everything it
  * reads after that was written before ready was set.
  *
+ * One frontend per port: further connections on the socket are kept
+ * waiting, never polled, and the oldest takes over when the port's own
+ * disconnects; destroy_device for any vid but the port's changes nothing.
+ *
  * Lock order: rte_vhost's callbacks take vhost_registry_lock only to find
  * the port by socket path, never ctl_lock, because the control thread
  * holds ctl_lock while it calls rte_vhost_driver_unregister(), which may
@@ -57,6 +61,8 @@ struct vhost_port {
 	uint16_t mtu;              /* from the frontend, 0 = not set */
 	uint64_t connects;
 	uint64_t disconnects;
+	uint64_t refused_frontends; /* connections set up while the port had one */
+	uint32_t waiting_frontends; /* of those, still connected (vhost_port.c) */
 };
 
 struct port;

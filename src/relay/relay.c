@@ -8,6 +8,7 @@
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 
+#include "common/names.h"
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
 #include "ctl/ctl_figure.h"
@@ -156,10 +157,9 @@ int relay_add(json_t *args, char *err, size_t errlen)
 			 RELAY_NAME_MAX - 1);
 		return -EINVAL;
 	}
-	if (relay_find(name) != NULL) {
-		snprintf(err, errlen, "relay '%s' already exists", name);
-		return -EEXIST;
-	}
+	rc = names_check_free("relay", name, err, errlen);
+	if (rc)
+		return rc;
 	rc = lookup_pair(vm_name, nic_name, &vm, &nic, err, errlen);
 	if (rc)
 		return rc;

@@ -11,6 +11,7 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 
+#include "common/names.h"
 #include "ctl/ctl_args.h"
 #include "ctl/ctl_figure.h"
 #include "daemon/commands.h"
@@ -243,8 +244,14 @@ static const struct command relay_commands[] = {
 	{ "rebalance", cmd_rebalance, "automatic rebalancing on/off, or rebalance now" },
 };
 
+static bool relay_exists(const char *name)
+{
+	return relay_find(name) != NULL;
+}
+
 void relay_ctl_register(void)
 {
 	sample_workers();
+	names_register("relay", relay_exists);
 	commands_register(relay_commands, RTE_DIM(relay_commands));
 }

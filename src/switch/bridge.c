@@ -12,6 +12,7 @@
 
 #include <rte_malloc.h>
 
+#include "common/names.h"
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
 #include "ctl/ctl_figure.h"
@@ -132,13 +133,14 @@ int bridge_add(const char *name, char *err, size_t errlen)
 	char macname[64];
 	struct bridge *br;
 	unsigned int slot;
+	int rc;
 
+	RTE_BUILD_BUG_ON(BRIDGE_MAX_PORTS > MAC_TABLE_MAX_OFPORT);
 	if (check_name(name, err, errlen))
 		return -EINVAL;
-	if (bridge_find(name) != NULL) {
-		snprintf(err, errlen, "bridge '%s' already exists", name);
-		return -EEXIST;
-	}
+	rc = names_check_free("bridge", name, err, errlen);
+	if (rc)
+		return rc;
 	for (slot = 0; slot < BRIDGE_MAX && bridge_slots[slot] != NULL; slot++)
 		;
 	if (slot == BRIDGE_MAX) {
@@ -153,6 +155,7 @@ int bridge_add(const char *name, char *err, size_t errlen)
 	snprintf(br->name, sizeof(br->name), "%s", name);
 	br->index = slot;
 	br->mac_age_s = MAC_AGE_DEFAULT_S;
+	br->mac_limit = MAC_LIMIT_DEFAULT;
 	LIST_INIT(&br->timed_rules);
 	snprintf(macname, sizeof(macname), "mac_%s", name);
 	br->macs = mac_table_create(macname);
@@ -192,6 +195,22 @@ static void bridge_destroy(struct bridge *br)
 	free(br);
 }
 
+static const char *first_port_name(const struct bridge *br)
+{
+	for (uint16_t p = 1; p <= br->max_ofport; p++)
+		if (br->ports[p] != NULL)
+			return br->ports[p]->port->name;
+	return "";
+}
+
+void bridge_set_mac_limit(struct bridge *br, uint32_t limit)
+{
+	br->mac_limit = limit;
+	for (uint16_t p = 1; p <= br->max_ofport; p++)
+		if (br->ports[p] != NULL && br->ports[p]->mac_limit == 0)
+			mac_table_set_limit(br->macs, p, limit);
+}
+
 int bridge_del(const char *name, char *err, size_t errlen)
 {
 	struct bridge *br = bridge_find(name);
@@ -199,6 +218,15 @@ int bridge_del(const char *name, char *err, size_t errlen)
 	if (br == NULL) {
 		snprintf(err, errlen, "no bridge named '%s'", name);
 		return -ENOENT;
+	}
+	/* As `port del` refuses a port in use: detaching is a step of its own
+	 * (traffic stops), not a side effect. Flows and meters are the
+	 * bridge's own and go with it. */
+	if (br->n_ports > 0) {
+		snprintf(err, errlen, "bridge '%s' has %u port%s (%s%s): remove them with "
+			 "`bridge port-del` first", name, br->n_ports, br->n_ports > 1 ? "s" : "",
+			 first_port_name(br), br->n_ports > 1 ? ", ..." : "");
+		return -EBUSY;
 	}
 	bridge_destroy(br);
 	return 0;
@@ -265,23 +293,27 @@ static struct worker *pinned_worker(json_t *args, bool *given, char *err, size_t
 	return w;
 }
 
+const char *const bridge_port_args[] = {
+	"bridge", "port", "ofport", "tag", "trunks", "core", "mac_limit", NULL
+};
+
 int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
 {
-	static const char *const allowed[] = { "bridge", "port", "ofport", "tag", "trunks",
-					       "core", NULL };
 	const char *name, *trunks;
-	unsigned int ofport, tag;
+	unsigned int ofport, tag, mac_limit;
 	struct bridge_port *bp;
 	struct worker *pin;
 	bool pinned;
 	struct port *p;
 	int rc;
 
-	if (args_check_keys(args, allowed, err, errlen) ||
+	if (args_check_keys(args, bridge_port_args, err, errlen) ||
 	    args_get_str(args, "port", NULL, &name, err, errlen) ||
 	    args_get_uint(args, "ofport", false, 0, 1, BRIDGE_MAX_PORTS, &ofport, err, errlen) ||
 	    args_get_uint(args, "tag", false, 0, 1, 4095, &tag, err, errlen) ||
-	    args_get_str(args, "trunks", "", &trunks, err, errlen))
+	    args_get_str(args, "trunks", "", &trunks, err, errlen) ||
+	    args_get_uint(args, "mac_limit", false, 0, 1, MAC_TABLE_SIZE, &mac_limit,
+			  err, errlen))
 		return -EINVAL;
 	pin = pinned_worker(args, &pinned, err, errlen);
 	if (pinned && pin == NULL)
@@ -343,6 +375,8 @@ int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
 	bp->port = p;
 	bp->ofport = (uint16_t)ofport;
 	bp->tag = (uint16_t)tag;
+	bp->mac_limit = mac_limit;
+	mac_table_set_limit(br->macs, bp->ofport, mac_limit ?: br->mac_limit);
 	rte_spinlock_init(&bp->tx_lock);
 	bp->job.ops = &bridge_port_job_ops;
 	bp->job.source = p;
@@ -419,8 +453,15 @@ static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
 	}
 	if (bp->job.pinned && bp->job.worker)
 		json_object_set_new(obj, "core", json_integer(bp->job.worker->cpu));
+	if (bp->mac_limit || !config_only)
+		json_object_set_new(obj, "mac_limit",
+				    json_integer(bp->mac_limit ?: bp->bridge->mac_limit));
 	if (config_only)
 		return obj;
+	json_object_set_new(obj, "macs",
+			    json_integer(mac_table_port_entries(bp->bridge->macs, bp->ofport)));
+	json_object_set_new(obj, "mac_learn_refused",
+		json_integer((json_int_t)mac_table_port_refused(bp->bridge->macs, bp->ofport)));
 	for (unsigned int w = 0; w < worker_count(); w++) {
 		const struct bport_stats *s = &bp->stats[w];
 
@@ -472,6 +513,8 @@ json_t *bridge_to_json(struct bridge *br, bool config_only)
 	obj = json_pack("{s:s, s:o}", "name", br->name, "ports", ports);
 	if (br->mac_age_s != MAC_AGE_DEFAULT_S || !config_only)
 		json_object_set_new(obj, "mac_age", json_integer(br->mac_age_s));
+	if (br->mac_limit != MAC_LIMIT_DEFAULT || !config_only)
+		json_object_set_new(obj, "mac_limit", json_integer(br->mac_limit));
 	if (config_only) {
 		json_object_set_new(obj, "meters", meters_config(br));
 		json_object_set_new(obj, "flows", bridge_flows_config(br));

@@ -112,6 +112,7 @@ struct bridge_port {
 	uint16_t n_trunks;
 	uint16_t trunks[BRIDGE_MAX_TRUNKS];
 	uint16_t next_queue;      /* round robin over receive queues */
+	uint32_t mac_limit;       /* normal: its own MAC limit, or 0: the bridge's */
 	rte_spinlock_t tx_lock;   /* any worker may output to any port */
 	struct bport_stats *stats; /* [worker_count()] */
 };
@@ -129,6 +130,7 @@ struct bridge {
 	LIST_HEAD(, rule) timed_rules;
 	struct mac_table *macs;
 	uint32_t mac_age_s;
+	uint32_t mac_limit;                 /* per port, unless the port has its own */
 	struct meter *meters[METER_MAX + 1];   /* by id; RCU like rules */
 };
 
@@ -138,9 +140,13 @@ struct bridge *bridge_next(struct bridge *br);
 
 int bridge_add(const char *name, char *err, size_t errlen);
 int bridge_del(const char *name, char *err, size_t errlen);
+/* The MAC limit of the bridge's ports that have none of their own. */
+void bridge_set_mac_limit(struct bridge *br, uint32_t limit);
 void bridge_del_all(void);
 
-/* args: port, and optional ofport, tag, trunks, core. */
+/* args: bridge (the bridge's name), port, and optional ofport, tag, trunks,
+ * core, mac_limit: the keys in bridge_port_args. */
+extern const char *const bridge_port_args[];
 int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen);
 int bridge_port_del(struct bridge *br, const char *port, char *err, size_t errlen);
 struct bridge_port *bridge_port_by_name(const struct bridge *br, const char *name);

@@ -13,6 +13,7 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 
+#include "common/names.h"
 #include "ctl/ctl_args.h"
 #include "daemon/commands.h"
 #include "flow/pkt_parse.h"
@@ -63,37 +64,73 @@ static int parse_spec(struct bridge *br, const char *text, enum flow_parse_mode 
 
 /* ---- bridges and ports -------------------------------------------------- */
 
+/* What OVS gives a new bridge: a learning switch until told otherwise. */
+#define BRIDGE_DEFAULT_FLOW "priority=0,actions=normal"
+
+static int add_default_flow(struct bridge *br, char *err, size_t errlen)
+{
+	struct flow_spec spec;
+	int rc;
+
+	rc = parse_spec(br, BRIDGE_DEFAULT_FLOW, FLOW_PARSE_ADD, -1, &spec, err, errlen);
+	rc = rc ?: bridge_flows_add(br, &spec, 1, err, errlen);
+	bridge_sync();
+	return rc;
+}
+
 static int cmd_bridge_add(json_t *args, json_t **result, char *err, size_t errlen)
 {
-	static const char *const allowed[] = { "name", "mac_age", NULL };
+	static const char *const allowed[] = { "name", "mac_age", "mac_limit", "default_flow",
+					       NULL };
+	unsigned int age, mac_limit;
+	char ignored[64];
 	const char *name;
-	unsigned int age;
+	struct bridge *br;
+	bool default_flow;
 	int rc;
 
 	(void)result;
 	if (args_check_keys(args, allowed, err, errlen) ||
 	    args_get_str(args, "name", NULL, &name, err, errlen) ||
-	    args_get_uint(args, "mac_age", false, 300, 1, 86400, &age, err, errlen))
+	    args_get_uint(args, "mac_age", false, MAC_AGE_DEFAULT_S, 1, 86400, &age,
+			  err, errlen) ||
+	    args_get_uint(args, "mac_limit", false, MAC_LIMIT_DEFAULT, 1, MAC_TABLE_SIZE,
+			  &mac_limit, err, errlen) ||
+	    args_get_bool(args, "default_flow", true, &default_flow, err, errlen))
 		return -EINVAL;
 	rc = bridge_add(name, err, errlen);
-	if (rc == 0)
-		bridge_find(name)->mac_age_s = age;
+	if (rc)
+		return rc;
+	br = bridge_find(name);
+	br->mac_age_s = age;
+	br->mac_limit = mac_limit;
+	rc = default_flow ? add_default_flow(br, err, errlen) : 0;
+	if (rc)
+		bridge_del(name, ignored, sizeof(ignored)); /* no ports yet */
 	return rc;
 }
 
-/* Settings of a bridge that can change under traffic (workers do not read
- * them: the control thread ages the MAC table). */
+/* Settings of a bridge that can change under traffic (workers read only
+ * the MAC limits, one relaxed word per port; the control thread ages the
+ * MAC table). */
 static int cmd_bridge_set(json_t *args, json_t **result, char *err, size_t errlen)
 {
-	static const char *const allowed[] = { "bridge", "mac_age", NULL };
+	static const char *const allowed[] = { "bridge", "mac_age", "mac_limit", NULL };
+	unsigned int age, mac_limit;
 	struct bridge *br;
-	unsigned int age;
 
 	(void)result;
 	if (bridge_from_args(args, allowed, &br, err, errlen) ||
-	    args_get_uint(args, "mac_age", true, 0, 1, 86400, &age, err, errlen))
+	    args_get_uint(args, "mac_age", false, br->mac_age_s, 1, 86400, &age, err, errlen) ||
+	    args_get_uint(args, "mac_limit", false, br->mac_limit, 1, MAC_TABLE_SIZE,
+			  &mac_limit, err, errlen))
 		return -EINVAL;
+	if (json_object_size(args) < 2) {
+		snprintf(err, errlen, "bridge set needs mac_age= or mac_limit=");
+		return -EINVAL;
+	}
 	br->mac_age_s = age;
+	bridge_set_mac_limit(br, mac_limit);
 	return 0;
 }
 
@@ -136,13 +173,11 @@ static int cmd_bridge_show(json_t *args, json_t **result, char *err, size_t errl
 
 static int cmd_bridge_port_add(json_t *args, json_t **result, char *err, size_t errlen)
 {
-	static const char *const allowed[] = { "bridge", "port", "ofport", "tag", "trunks",
-					       "core", NULL };
 	struct bridge *br;
 	int rc;
 
 	(void)result;
-	rc = bridge_from_args(args, allowed, &br, err, errlen);
+	rc = bridge_from_args(args, bridge_port_args, &br, err, errlen);
 	return rc ? rc : bridge_port_add(br, args, err, errlen);
 }
 
@@ -609,7 +644,13 @@ static const struct command bridge_commands[] = {
 	{ "fdb-show", cmd_fdb_show, "a bridge's MAC learning table" },
 };
 
+static bool bridge_exists(const char *name)
+{
+	return bridge_find(name) != NULL;
+}
+
 void bridge_ctl_register(void)
 {
+	names_register("bridge", bridge_exists);
 	commands_register(bridge_commands, RTE_DIM(bridge_commands));
 }

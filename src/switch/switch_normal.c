@@ -174,14 +174,19 @@ static int input_vlan(const struct bridge_port *in, const struct rte_mbuf *m,
 	return normal_input_vlan(in, vid);
 }
 
-/* *taken: m was handed over (only ever with give). */
+/* *taken: m was handed over (only ever with give). Each port slot is read
+ * once: `bridge port-del` may empty it at any moment, and the port it held
+ * stays valid until the end of this poll (RCU), so the pointer read is the
+ * one used. */
 static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 			   const struct pkt_layers *l, uint16_t in_ofport, bool give,
 			   bool *taken)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	struct bridge_port *in = ctx->br->ports[in_ofport];
-	uint16_t targets[BRIDGE_MAX_PORTS];
+	uint16_t max_ofport = __atomic_load_n(&ctx->br->max_ofport, __ATOMIC_RELAXED);
+	struct bridge_port *in = out_port(ctx, in_ofport);
+	struct bridge_port *targets[BRIDGE_MAX_PORTS];
+	struct bridge_port *to = NULL;
 	unsigned int n = 0;
 	uint16_t dst = 0;
 	int vlan;
@@ -201,9 +206,9 @@ static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 		dst = lookup(ctx, &eth->dst_addr, (uint16_t)vlan);
 	if (dst == in_ofport)
 		return 1; /* it is where it came from: nothing to do */
-	if (dst != 0 && dst <= BRIDGE_MAX_PORTS && ctx->br->ports[dst] != NULL &&
-	    normal_vlan_allowed(ctx->br->ports[dst], (uint16_t)vlan)) {
-		struct bridge_port *to = ctx->br->ports[dst];
+	if (dst != 0)
+		to = out_port(ctx, dst);
+	if (to != NULL && normal_vlan_allowed(to, (uint16_t)vlan)) {
 
 		if (egress_as_is(to, (uint16_t)vlan, m, l) && rte_pktmbuf_data_len(m) >= 16) {
 			memcpy(ctx->last_hdr, eth, sizeof(ctx->last_hdr));
@@ -213,13 +218,14 @@ static unsigned int decide(struct burst_ctx *ctx, struct rte_mbuf *m,
 		*taken = give;
 		return 1;
 	}
-	for (uint16_t p = 1; p <= ctx->br->max_ofport; p++)
-		if (ctx->br->ports[p] != NULL && p != in_ofport &&
-		    normal_vlan_allowed(ctx->br->ports[p], (uint16_t)vlan))
-			targets[n++] = p;
+	for (uint16_t p = 1; p <= max_ofport; p++) {
+		struct bridge_port *bp = out_port(ctx, p);
+
+		if (bp != NULL && p != in_ofport && normal_vlan_allowed(bp, (uint16_t)vlan))
+			targets[n++] = bp;
+	}
 	for (unsigned int i = 0; i < n; i++)
-		normal_egress(ctx, ctx->br->ports[targets[i]], (uint16_t)vlan, m, l,
-			      give && i + 1 == n);
+		normal_egress(ctx, targets[i], (uint16_t)vlan, m, l, give && i + 1 == n);
 	*taken = give && n > 0;
 	return n ? n : 1; /* flooding to nobody is not a drop */
 }

@@ -56,11 +56,6 @@ struct worker *worker_by_cpu(unsigned int cpu)
 	return NULL;
 }
 
-struct rte_rcu_qsbr *worker_qsbr(void)
-{
-	return qsbr;
-}
-
 void worker_kick_all(void)
 {
 	uint64_t one = 1;

@@ -164,10 +164,6 @@ static inline unsigned int worker_self_index(void)
 	return RTE_PER_LCORE(worker_index);
 }
 
-/* The workers' QSBR variable, for libraries that defer frees themselves
- * (rte_hash). NULL before workers_start(). */
-struct rte_rcu_qsbr *worker_qsbr(void);
-
 /* Wait until every online worker has passed a quiescent state. */
 void worker_synchronize(void);
 

@@ -6,8 +6,8 @@ port sent.
     in_<n>.pcap ─ net_pcap (ofport n) ─┐                 ┌─ net_pcap ─ out_<m>.pcap
                                        └─ bridge (flows) ┘
 
-Ports are numbered 1..N (their ofports). The flows are in place before any
-port is attached, and ports without input are attached first, so nothing
+Ports are numbered 1..N (their ofports). The flows, and only they, are in
+place before any port is attached, and ports without input are attached first, so nothing
 is read before every output exists. A pcap file is complete once its port
 is removed.
 """
@@ -47,7 +47,8 @@ class PcapBridge:
         self.name = f"sw{self.id}"
         self.nports = nports
         self.port_args = port_args or {}
-        x.ctl("bridge", "add", self.name, *bridge_args)
+        # Without the default priority=0,actions=normal: the table is `flows`.
+        x.ctl("bridge", "add", self.name, "default_flow=off", *bridge_args)
         if flows:
             f = workdir / f"{self.name}.flows"
             f.write_text("\n".join(flows) + "\n")

@@ -20,6 +20,15 @@ BAD_COMMANDS = [
     (["port", "add", "p2", "vhost", "/nonexistent/dir/y.sock"], 1, "is outside the vhost directory"),
     (["port", "add", "p2", "eth", "net_nosuchdriver0"], 1, "no DPDK bus or driver knows that name"),
     (["port", "add", "p2", "eth", "net_pcap9,rx_pcap=/nonexistent.pcap"], 1, "is outside the file directory"),
+    # DPDK's own reason, not "Operation not permitted".
+    (["port", "add", "p2", "eth", "net_pcap9,rx_pcap=nonexistent.pcap"], 1,
+     "Couldn't open"),
+    (["port", "add", "p2", "eth", "net_af_packet9,iface=nosuchif0"], 1,
+     "cannot attach device 'net_af_packet9,iface=nosuchif0': net_af_packet9: ioctl failed "
+     "(SIOCGIFINDEX):No such device"),
+    (["port", "add", "p2", "eth", "net_tap9,iface=this-name-is-way-too-long"], 1,
+     "invalid remote interface name (this-name-is-way-too-long)"),
+    (["port", "add", "p2", "eth", "0000:99:00.0"], 1, "Cannot find device (0000:99:00.0)"),
     (["port", "add", "p2", "eth", "net_null0"], 1, "device 'net_null0' is already attached"),
     (["port", "add", "p2", "eth", "net_null0", "queues=0"], 1, "'queues' must be an integer"),
     (["port", "add", "p2", "eth", "net_null9", "mtu=20"], 1, "'mtu' must be an integer"),
@@ -31,6 +40,11 @@ BAD_COMMANDS = [
     (["relay", "add", "r2", "vm2", "vm2"], 1, "is not a NIC (eth) port"),
     (["relay", "add", "r2", "vm1", "nic2"], 1, "already in a relay"),
     (["relay", "add", "r1", "vm2", "nic2"], 1, "relay 'r1' already exists"),
+    # Ports, relays and bridges share one namespace (stats names jobs r1/..., br0/...).
+    (["port", "add", "r1", "vhost", "r1.sock"], 1, "'r1' is already the name of a relay"),
+    (["relay", "add", "vm2", "vm2", "nic2"], 1, "'vm2' is already the name of a port"),
+    (["bridge", "add", "nic2"], 1, "'nic2' is already the name of a port"),
+    (["bridge", "add", "r1"], 1, "'r1' is already the name of a relay"),
     (["relay", "add", "r2", "vm2", "nic2", "core=0"], 1, "CPU 0 runs no worker"),
     (["relay", "add", "r2", "vm2", "nic2", "core=x"], 1, "'core' must be an integer"),
     (["relay", "del", "nosuch"], 1, "no relay named 'nosuch'"),

@@ -42,7 +42,7 @@ def test_config_save_then_start_recreates_the_bridge(workdir):
         assert x.stop() == 0
     saved = json.loads(conf.read_text())
     assert saved["bridges"][0]["name"] == "br0"
-    assert len(saved["bridges"][0]["flows"]) == len(FLOWS)
+    assert len(saved["bridges"][0]["flows"]) == len(FLOWS) + 1  # and the default flow
     assert any("cookie=0x2a" in f for f in saved["bridges"][0]["flows"])
     y = Xviod(workdir, name="again", config=conf).start()
     try:
@@ -103,3 +103,39 @@ def test_mac_age_changed_at_run_time_ages_the_table_and_is_saved(workdir):
     finally:
         assert x.stop() == 0
     assert json.loads(conf.read_text())["bridges"][0]["mac_age"] == 1
+
+
+def test_a_new_bridge_is_a_learning_switch_and_the_config_keeps_its_table(workdir):
+    """As in OVS, a new bridge has one flow, priority=0,actions=normal;
+    default_flow=off starts it empty. The config file keeps a table as it
+    is, default flow deleted or not; a bridge entry without "flows" starts
+    as `bridge add` makes it."""
+    conf = workdir / "xviod.json"
+
+    def tables(x):
+        return {b: [f["flow"] for f in x.ctl("dump-flows", b)] for b in ("sw", "bare", "emptied")}
+
+    x = Xviod(workdir, config=conf).start()
+    try:
+        x.ctl("bridge", "add", "sw")
+        x.ctl("bridge", "add", "bare", "default_flow=off")
+        x.ctl("bridge", "add", "emptied")
+        x.ctl("del-flows", "emptied")
+        before = tables(x)
+        assert before == {"sw": ["priority=0,actions=normal"], "bare": [], "emptied": []}
+        assert x.ctl("trace", "sw", "in_port=1,ip")["datapath_actions"] == "normal"
+        x.ctl("config", "save")
+    finally:
+        assert x.stop() == 0
+    y = Xviod(workdir, name="again", config=conf).start()
+    try:
+        assert tables(y) == before
+    finally:
+        assert y.stop() == 0
+    conf.write_text(json.dumps({"bridges": [{"name": "sw"}, {"name": "bare", "flows": []},
+                                            {"name": "emptied", "flows": []}]}))
+    z = Xviod(workdir, name="hand", config=conf).start()
+    try:
+        assert tables(z) == before
+    finally:
+        assert z.stop() == 0

@@ -10,9 +10,18 @@ BAD = [
     (["bridge", "add", "bad name!"], 1, "bridge name 'bad name!'"),
     (["bridge", "add", "b2", "mac_age=0"], 1, "'mac_age' must be an integer"),
     (["bridge", "del", "nosuch"], 1, "no bridge named 'nosuch'"),
+    # As `port del` refuses a port in use, `bridge del` a bridge with ports.
+    (["bridge", "del", "br0"], 1, "bridge 'br0' has 1 port (vm2): remove them with "
+     "`bridge port-del` first"),
+    (["bridge", "add", "b2", "default_flow=maybe"], 1, "'default_flow' must be on or off"),
+    (["port", "add", "br0", "vhost", "br0.sock"], 1, "'br0' is already the name of a bridge"),
+    (["relay", "add", "br0", "vm3", "nic2"], 1, "'br0' is already the name of a bridge"),
     (["bridge", "set", "nosuch", "mac_age=5"], 1, "no bridge named 'nosuch'"),
     (["bridge", "set", "br0", "mac_age=0"], 1, "'mac_age' must be an integer"),
     (["bridge", "set", "br0", "colour=red"], 1, "unknown argument 'colour'"),
+    (["bridge", "set", "br0", "mac_limit=0"], 1, "'mac_limit' must be an integer from 1 to 8192"),
+    (["bridge", "add", "b2", "mac_limit=9000"], 1, "'mac_limit' must be an integer from 1 to 8192"),
+    (["bridge", "port-add", "br0", "nic2", "mac_limit=x"], 1, "'mac_limit' must be an integer"),
     (["bridge", "set", "br0"], 2, "missing arguments"),
     (["bridge", "port-add", "nosuch", "vm2"], 1, "no bridge named 'nosuch'"),
     (["bridge", "port-add", "br0", "nosuch"], 1, "no port named 'nosuch'"),

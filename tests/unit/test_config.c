@@ -525,6 +525,8 @@ static void bridge_requests_carry_the_bridge_name(void **state)
 	assert_int_equal(convert(bridge_sample), 0);
 	assert_string_equal(json_string_value(json_object_get(args_of(1), "name")), "br0");
 	assert_int_equal(json_integer_value(json_object_get(args_of(1), "mac_age")), 60);
+	/* Its flows are the whole table: no default flow beside them. */
+	assert_true(json_is_false(json_object_get(args_of(1), "default_flow")));
 	assert_string_equal(json_string_value(json_object_get(args_of(2), "bridge")), "br0");
 	assert_int_equal(json_integer_value(json_object_get(args_of(2), "tag")), 10);
 	assert_string_equal(json_string_value(json_object_get(args_of(4), "meter")),
@@ -539,6 +541,15 @@ static void bridge_without_flows_gives_no_flow_request(void **state)
 	assert_int_equal(convert("{\"bridges\": [{\"name\": \"b\", \"flows\": []}]}"), 0);
 	assert_int_equal(json_array_size(reqs), 1);
 	assert_string_equal(cmd_of(0), "bridge-add");
+	assert_true(json_is_false(json_object_get(args_of(0), "default_flow")));
+}
+
+static void bridge_without_a_flow_list_starts_as_bridge_add_makes_it(void **state)
+{
+	(void)state;
+	assert_int_equal(convert("{\"bridges\": [{\"name\": \"b\"}]}"), 0);
+	assert_int_equal(json_array_size(reqs), 1);
+	assert_null(json_object_get(args_of(0), "default_flow"));
 }
 
 static void bad_bridge_entries_are_named(void **state)
@@ -605,6 +616,7 @@ int main(void)
 		T(bridges_come_after_ports_in_command_order),
 		T(bridge_requests_carry_the_bridge_name),
 		T(bridge_without_flows_gives_no_flow_request),
+		T(bridge_without_a_flow_list_starts_as_bridge_add_makes_it),
 		T(bad_bridge_entries_are_named),
 	};
 
