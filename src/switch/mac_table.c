@@ -157,7 +157,7 @@ void mac_learn(struct mac_table *t, const struct rte_ether_addr *mac, uint16_t v
 	if (ofport == 0 || ofport > MAC_TABLE_MAX_OFPORT)
 		return;
 	if (rte_hash_lookup_data(t->h, &k, &v) >= 0 && value_port((uintptr_t)v) == ofport) {
-		if (now_s - (uint32_t)(uintptr_t)v < MAC_REFRESH_S)
+		if (mac_age_of(now_s, (uint32_t)(uintptr_t)v) < MAC_REFRESH_S)
 			return; /* known here and fresh: the common case, no write */
 		here = true;
 	}
@@ -225,7 +225,7 @@ static bool is_old(uintptr_t v, void *aux)
 {
 	const struct age_arg *a = aux;
 
-	return a->now - (uint32_t)v >= a->age;
+	return mac_age_of(a->now, (uint32_t)v) >= a->age;
 }
 
 static bool on_port(uintptr_t v, void *aux)
@@ -279,7 +279,7 @@ json_t *mac_table_to_json(const struct mac_table *t, uint32_t now_s)
 		rte_ether_format_addr(buf, sizeof(buf), &mac);
 		json_array_append_new(arr, json_pack("{s:s, s:i, s:i, s:i}", "mac", buf,
 			"vlan", (int)(k >> 48), "port", (int)((uintptr_t)v >> 32),
-			"age", (int)(now_s - (uint32_t)(uintptr_t)v)));
+			"age", (int)mac_age_of(now_s, (uint32_t)(uintptr_t)v)));
 	}
 	return arr;
 }

@@ -77,6 +77,16 @@ unsigned int mac_table_flush_port(struct mac_table *t, uint16_t ofport);
 json_t *mac_table_to_json(const struct mac_table *t, uint32_t now_s);
 uint64_t mac_table_learn_failures(const struct mac_table *t);
 
+/* Seconds since an entry was seen at seen_s. A worker may stamp an entry
+ * after the control thread read the clock: seen in the future is age 0,
+ * not an unsigned wrap to ~136 years (which aged it out at once). */
+static inline uint32_t mac_age_of(uint32_t now_s, uint32_t seen_s)
+{
+	int32_t d = (int32_t)(now_s - seen_s);
+
+	return d > 0 ? (uint32_t)d : 0;
+}
+
 /* Seconds since start: a cheap clock for workers (from the TSC). */
 uint32_t mac_now_s(void);
 /* The same for a TSC value already read (never earlier than the last one

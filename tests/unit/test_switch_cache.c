@@ -19,6 +19,7 @@
 #include "port/port.h"
 #include "switch/bridge.h"
 #include "switch/flow_cache.h"
+#include "switch/mac_table.h"
 #include "switch/xlate.h"
 
 #define NPORTS 4
@@ -389,6 +390,17 @@ static void a_hit_stamped_after_now_is_not_idle(void **state)
 	assert_false(rule_timed_out(&r, now + 3, now, hz));
 }
 
+/* A MAC entry a worker refreshed after the ageing pass read its clock is
+ * fresh, not ~136 years old. */
+static void a_mac_seen_after_now_is_not_aged_out(void **state)
+{
+	(void)state;
+	assert_int_equal(mac_age_of(1000, 1001), 0);
+	assert_int_equal(mac_age_of(1000, 1000), 0);
+	assert_int_equal(mac_age_of(1000, 700), 300);
+	assert_int_equal(mac_age_of(5, UINT32_MAX - 4), 10);   /* the clock wrapped */
+}
+
 /* ---- caches ------------------------------------------------------------- */
 
 static void cache_levels_upcall_then_emc_then_megaflow(void **state)
@@ -543,6 +555,7 @@ int main(void)
 		T(vlan_set_on_untagged_pushes_first),
 		T(move_unwildcards_its_source),
 		T(a_hit_stamped_after_now_is_not_idle),
+		T(a_mac_seen_after_now_is_not_aged_out),
 		T(cache_levels_upcall_then_emc_then_megaflow),
 		T(full_megaflow_cache_evicts_its_oldest_and_counts),
 		T(cached_answers_equal_fresh_translation),
