@@ -21,7 +21,7 @@ BAD_COMMANDS = [
     (["port", "add", "p2", "eth", "net_nosuchdriver0"], 1, "no DPDK bus or driver knows that name"),
     (["port", "add", "p2", "eth", "net_pcap9,rx_pcap=/nonexistent.pcap"], 1, "is outside the file directory"),
     # DPDK's own reason, not "Operation not permitted".
-    (["port", "add", "p2", "eth", "net_pcap9,rx_pcap=nonexistent.pcap"], 1,
+    (["port", "add", "p2", "eth", "net_pcap9,rx_pcap={dir}/nonexistent.pcap"], 1,
      "Couldn't open"),
     (["port", "add", "p2", "eth", "net_af_packet9,iface=nosuchif0"], 1,
      "cannot attach device 'net_af_packet9,iface=nosuchif0': net_af_packet9: ioctl failed "
@@ -78,7 +78,8 @@ def snapshot(x):
                          ids=[" ".join(a) for a, _, _ in BAD_COMMANDS])
 def test_bad_command_fails_cleanly_and_changes_nothing(populated, args, code, message):
     before = snapshot(populated)
-    r = populated.run_ctl(*args, check=False)
+    # {dir}: xviod's own directory, where it may open files (--file-dir).
+    r = populated.run_ctl(*[a.replace("{dir}", str(populated.dir)) for a in args], check=False)
     assert r.returncode == code, r.stderr
     assert message in r.stderr
     assert r.stderr.count("\n") == 1, f"not one line: {r.stderr!r}"

@@ -253,7 +253,7 @@ def test_slow_idle_and_huge_clients_do_not_stall_the_daemon(workdir):
     clients = []
     stop = threading.Event()
     try:
-        x.ctl("bridge", "add", "br0")
+        x.ctl("bridge", "add", "br0", "default_flow=off")
         flows = workdir / "50k.flows"
         flows.write_text("".join(f"priority=10,ip,nw_dst=10.{i >> 16}.{(i >> 8) & 255}."
                                  f"{i & 255},actions=drop\n" for i in range(50_000)))

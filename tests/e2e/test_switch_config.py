@@ -63,7 +63,7 @@ def test_a_rule_longer_than_4_kb_is_saved_whole(workdir):
     conf = workdir / "xviod.json"
     x = Xviod(workdir, config=conf).start()
     try:
-        x.ctl("bridge", "add", "br0")
+        x.ctl("bridge", "add", "br0", "default_flow=off")
         x.ctl("add-flow", "br0", LONG)
         assert [f["flow"] for f in x.ctl("dump-flows", "br0")] == [LONG]
         x.ctl("config", "save")
@@ -122,8 +122,8 @@ def test_a_new_bridge_is_a_learning_switch_and_the_config_keeps_its_table(workdi
         x.ctl("bridge", "add", "emptied")
         x.ctl("del-flows", "emptied")
         before = tables(x)
-        assert before == {"sw": ["priority=0,actions=normal"], "bare": [], "emptied": []}
-        assert x.ctl("trace", "sw", "in_port=1,ip")["datapath_actions"] == "normal"
+        assert before == {"sw": ["priority=0,actions=NORMAL"], "bare": [], "emptied": []}
+        assert x.ctl("trace", "sw", "in_port=1,ip")["datapath_actions"] == "NORMAL"
         x.ctl("config", "save")
     finally:
         assert x.stop() == 0

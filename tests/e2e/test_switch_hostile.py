@@ -13,7 +13,7 @@ def endless(x, workdir, name, frames):
     """A NIC port that reads frames again and again (and sends nowhere)."""
     wrpcap(str(workdir / f"{name}.pcap"), frames)
     x.ctl("port", "add", name, "eth",
-          f"net_pcap_{name},rx_pcap={workdir}/{name}.pcap,infinite_rx=1,tx_pcap=/dev/null")
+          f"net_pcap_{name},rx_pcap={workdir}/{name}.pcap,infinite_rx=1,tx_pcap={workdir}/{name}.out.pcap")
 
 
 def sink(x, name):

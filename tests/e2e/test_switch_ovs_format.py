@@ -100,7 +100,7 @@ def test_dump_flows_prints_what_open_vswitch_prints(xviod, workdir):
                   if line.startswith(" cookie=")]
     finally:
         ovs.stop()
-    xviod.ctl("bridge", "add", "ovsfmt")
+    xviod.ctl("bridge", "add", "ovsfmt", "default_flow=off")
     xviod.ctl("add-flows", "ovsfmt", workdir / "rules")
     ours = xviod.run_ctl("dump-flows", "ovsfmt").stdout.splitlines()
     assert len(theirs) == len(RULES)

@@ -117,7 +117,7 @@ def test_hot_rule_with_idle_timeout_stays_among_many_timed_rules(xviod, workdir)
     flows = ["priority=50,in_port=1,idle_timeout=5,actions=drop"] + [
         f"priority=100,idle_timeout=3000,tcp,tp_dst={p},actions=drop" for p in range(20000)]
     (workdir / "timed.flows").write_text("\n".join(flows) + "\n")
-    xviod.ctl("bridge", "add", "hot")
+    xviod.ctl("bridge", "add", "hot", "default_flow=off")
     xviod.ctl("add-flows", "hot", workdir / "timed.flows")
     # Replayed without end: the rule never goes a second without a hit.
     xviod.ctl("port", "add", "hotp", "eth",
