@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ctl/ctl_proto.h"
+#include "daemon/config_bridges.h"
 
 static int add_entries(json_t *doc, const char *key, const char *cmd,
 		       json_t *requests, char *err, size_t errlen)

@@ -29,10 +29,6 @@
  * them. 0 or -EINVAL with err naming the offending entry. */
 int config_to_requests(json_t *doc, json_t **requests, char *err, size_t errlen);
 
-/* The "bridges" list (config_bridges.c): appends bridge-add, then per
- * bridge bridge-port-add, meter-add and one flow-add with all its flows. */
-int config_bridges_to_requests(json_t *bridges, json_t *requests, char *err, size_t errlen);
-
 /* Read and convert a file. 0 or -errno with err set. */
 int config_load_file(const char *path, json_t **requests, char *err, size_t errlen);
 

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The config file's "bridges" list, as requests (daemon/config.h). */
+/* The config file's "bridges" list, as requests. */
+#include "daemon/config_bridges.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ctl/ctl_proto.h"
-#include "daemon/config.h"
 
 /* A list of strings, or absent. */
 static int strings(json_t *b, const char *key, size_t index, char *err, size_t errlen)

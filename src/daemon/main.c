@@ -38,8 +38,6 @@
 #include "switch/bridge.h"
 #include "worker/worker.h"
 
-RTE_LOG_REGISTER(xvio_logtype, xvio, INFO);
-
 #define TICK_MS 1000
 
 /* With --daemon, the child tells the waiting parent how start-up went. */

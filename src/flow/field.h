@@ -115,6 +115,9 @@ void field_to_storage(const struct field *f, const uint8_t *value, const uint8_t
 void field_from_storage(const struct field *f, const uint8_t *st_value,
 			const uint8_t *st_mask, uint8_t *value, uint8_t *mask);
 
+/* The field's width mask: n_bits ones, right aligned in n_bytes. */
+void field_width_mask(const struct field *f, uint8_t *mask);
+
 /* Read / write a field's storage bytes in a key. */
 void field_read(const struct field *f, const struct flow_key *key, uint8_t *bytes);
 /* key = (key & ~mask) | (value & mask), storage bytes. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "flow/flow_parse_actions.h"
 #include "flow/flow_parser.h"
 
 static const struct {
@@ -17,50 +18,6 @@ static const struct {
 	[HDR_IDLE] = { "idle_timeout", UINT16_MAX },
 	[HDR_HARD] = { "hard_timeout", UINT16_MAX },
 };
-
-/* How to say what a prerequisite asks for, and a word that gives it. */
-static const struct {
-	const char *needs;
-	const char *example;
-} prereq_words[] = {
-	[PREREQ_IPV4] = { "ip", "ip" },
-	[PREREQ_IPV6] = { "ipv6", "ipv6" },
-	[PREREQ_IP_ANY] = { "ip or ipv6", "ip" },
-	[PREREQ_ARP] = { "arp", "arp" },
-	[PREREQ_IPV4_ARP] = { "ip or arp", "ip" },
-	[PREREQ_L4] = { "tcp, udp or sctp", "tcp" },
-	[PREREQ_TCP] = { "tcp", "tcp" },
-	[PREREQ_ICMP4] = { "icmp", "icmp" },
-	[PREREQ_ICMP6] = { "icmp6", "icmp6" },
-	[PREREQ_VLAN] = { "a VLAN tag", "vlan_tci=0x1000/0x1000" },
-};
-
-const char *prereq_needs(enum field_prereq pr)
-{
-	return prereq_words[pr].needs;
-}
-
-const char *prereq_example(enum field_prereq pr)
-{
-	return prereq_words[pr].example;
-}
-
-static const struct field *find_field(struct span name)
-{
-	char buf[32];
-
-	if (name.len <= 0 || name.len >= (int)sizeof(buf))
-		return NULL;
-	memcpy(buf, name.at, name.len);
-	buf[name.len] = '\0';
-	return field_by_name(buf);
-}
-
-int field_named(struct parser *p, struct span name, const struct field **f)
-{
-	*f = find_field(name);
-	return *f != NULL ? 0 : fail_at(p, name, "unknown field '%.*s'", name.len, name.at);
-}
 
 /* ---- match ---- */
 
@@ -199,7 +156,7 @@ static int parse_word(struct parser *p, const char *w, int len)
 	struct span word = { w, len };
 	struct span name = { w, eq != NULL ? (int)(eq - w) : len };
 	struct span val = { eq != NULL ? eq + 1 : w + len, eq != NULL ? len - name.len - 1 : 0 };
-	const struct field *f = find_field(name);
+	const struct field *f = field_by_span(name);
 	int h = HDR__COUNT;
 
 	for (unsigned int i = 0; i < flow_n_shorthands; i++) {
@@ -241,8 +198,8 @@ static int check_match_prereqs(struct parser *p)
 	if (first == NULL)
 		return 0;
 	return text_fail(&p->t, first->word.at, first->word.len, "%.*s needs %s (e.g. '%s,%.*s')",
-			 first->name_len, first->word.at, prereq_words[f->prereq].needs,
-			 prereq_words[f->prereq].example, first->word.len, first->word.at);
+			 first->name_len, first->word.at, prereq_needs(f->prereq),
+			 prereq_example(f->prereq), first->word.len, first->word.at);
 }
 
 int flow_spec_parse(const char *text, enum flow_parse_mode mode,

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "flow/flow_parser.h"
+#include "flow/flow_parse_actions.h"
 
 static int need_arg(struct parser *p, const struct act_word *aw, const char *what)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What the flow syntax parser's two halves share: the match and header
- * words (flow_parse.c) and the actions (flow_parse_actions.c).
+ * words (flow_parse.c) and the actions (flow_parse_actions.c). The
+ * lookups are in flow_parser.c.
  * Private to src/flow.
  */
 #ifndef XVIO_FLOW_PARSER_H
@@ -60,14 +61,12 @@ static inline bool span_is(struct span s, const char *str)
 /* Blame the span s. */
 #define fail_at(p, s, ...) text_fail(&(p)->t, (s).at, (s).len, __VA_ARGS__)
 
-/* The field a name gives, or an error blaming the name. */
+/* The field a name gives (NULL: none), or an error blaming the name. */
+const struct field *field_by_span(struct span name);
 int field_named(struct parser *p, struct span name, const struct field **f);
 
 /* How to say what a prerequisite asks for, and a word that gives it. */
 const char *prereq_needs(enum field_prereq pr);
 const char *prereq_example(enum field_prereq pr);
-
-/* The text after "actions=" into spec->actions. */
-int parse_actions(struct parser *p, const char *s);
 
 #endif

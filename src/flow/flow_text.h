@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Private to src/flow: what the flow parser (flow_parse.c) and printer
- * (flow_format.c) share beyond field.h: parsing field values from text,
- * numbers as big-endian bytes, and the keyword tables. In field.c.
+ * (flow_format.c) share beyond field.h: parsing field values from text
+ * and the keyword tables (flow_text.c).
  */
 #ifndef XVIO_FLOW_TEXT_H
 #define XVIO_FLOW_TEXT_H
@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "flow/bytes.h"
 #include "flow/field.h"
 #include "flow/flow_spec.h"
 
@@ -51,18 +52,6 @@ int text_parse_port(struct text_ctx *t, const char *s, int len, uint16_t *port);
 int text_parse_uint(struct text_ctx *t, const char *what, const char *s, int len,
 		    uint64_t min, uint64_t max, uint64_t *out);
 
-/* 0..15, or -1 if c is not a hex digit. */
-int hex_digit(char c);
-/* Decimal or 0x hex into n big-endian bytes: 0, -EINVAL, -ERANGE. */
-int bytes_from_number(const char *s, int len, uint8_t *out, int n);
-/* Shift n big-endian bytes as one number. */
-void bytes_shl(uint8_t *b, int n, int bits);
-void bytes_shr(uint8_t *b, int n, int bits);
-uint64_t bytes_to_u64(const uint8_t *b, int n);
-/* Does the number in b fit in `bits` bits? */
-bool bytes_fit(const uint8_t *b, int n, int bits);
-/* The field's width mask: n_bits ones, right aligned in n_bytes. */
-void field_width_mask(const struct field *f, uint8_t *mask);
 
 /* ip_frag=first and friends: the nw_frag value and mask. */
 struct flow_frag_word {
