@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* xvioctl: bridges, flows (ovs-ofctl style), trace and the MAC table. */
+#include "cli/cli_bridge.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,7 +206,7 @@ static bool take_strict(int *argc, char **argv)
 	return false;
 }
 
-static void cmd_bridge(int argc, char **argv)
+static int cmd_bridge(int argc, char **argv)
 {
 	need(argc, 1, -1, "bridge");
 	if (!strcmp(argv[0], "add")) {
@@ -253,64 +255,132 @@ static void cmd_bridge(int argc, char **argv)
 		die(2, "bridge: unknown subcommand '%s' (add, set, del, list, show, port-add, "
 		    "port-del, pin, unpin)", argv[0]);
 	}
+	return 0;
 }
 
-bool cli_bridge_command(const char *cmd, int argc, char **argv, int *rc)
+static int cmd_add_flow(int argc, char **argv)
 {
-	bool strict;
-
-	*rc = 0;
-	if (!strcmp(cmd, "bridge")) {
-		cmd_bridge(argc, argv);
-	} else if (!strcmp(cmd, "add-flow")) {
-		need(argc, 2, 2, "add-flow");
-		done(call("flow-add", json_pack("{s:s, s:[s]}", "bridge", argv[0], "flows",
-						argv[1])));
-	} else if (!strcmp(cmd, "add-flows")) {
-		need(argc, 2, 2, "add-flows");
-		done(call("flow-add", json_pack("{s:s, s:o}", "bridge", argv[0], "flows",
-						read_flows(argv[1]))));
-	} else if (!strcmp(cmd, "mod-flows")) {
-		strict = take_strict(&argc, argv);
-		need(argc, 2, 2, "mod-flows");
-		done(call("flow-mod", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "flow",
-						argv[1], "strict", strict)));
-	} else if (!strcmp(cmd, "del-flows")) {
-		strict = take_strict(&argc, argv);
-		need(argc, 1, 2, "del-flows");
-		done(call("flow-del", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "match",
-						argc == 2 ? argv[1] : "", "strict", strict)));
-	} else if (!strcmp(cmd, "dump-flows")) {
-		need(argc, 1, 2, "dump-flows");
-		show(call("flow-dump", json_pack("{s:s, s:s}", "bridge", argv[0], "match",
-						 argc == 2 ? argv[1] : "")), print_flows);
-	} else if (!strcmp(cmd, "dump-tables")) {
-		need(argc, 1, 1, "dump-tables");
-		show(call("table-dump", json_pack("{s:s}", "bridge", argv[0])), print_tables);
-	} else if (!strcmp(cmd, "trace")) {
-		need(argc, 2, 2, "trace");
-		show(call("trace", json_pack("{s:s, s:s}", "bridge", argv[0], "packet", argv[1])),
-		     print_trace);
-	} else if (!strcmp(cmd, "add-meter")) {
-		need(argc, 2, 2, "add-meter");
-		json_decref(call("meter-add", json_pack("{s:s, s:s}", "bridge", argv[0], "meter",
-						     argv[1])));
-	} else if (!strcmp(cmd, "del-meters")) {
-		json_t *args;
-
-		need(argc, 1, 2, "del-meters");
-		args = json_pack("{s:s}", "bridge", argv[0]);
-		if (argc == 2)
-			json_object_set_new(args, "meter", json_string(argv[1]));
-		json_decref(call("meter-del", args));
-	} else if (!strcmp(cmd, "dump-meters")) {
-		need(argc, 1, 1, "dump-meters");
-		show(call("meter-dump", json_pack("{s:s}", "bridge", argv[0])), print_meters);
-	} else if (!strcmp(cmd, "fdb-show")) {
-		need(argc, 1, 1, "fdb-show");
-		show(call("fdb-show", json_pack("{s:s}", "bridge", argv[0])), print_fdb);
-	} else {
-		return false;
-	}
-	return true;
+	need(argc, 2, 2, "add-flow");
+	done(call("flow-add", json_pack("{s:s, s:[s]}", "bridge", argv[0], "flows", argv[1])));
+	return 0;
 }
+
+static int cmd_add_flows(int argc, char **argv)
+{
+	need(argc, 2, 2, "add-flows");
+	done(call("flow-add", json_pack("{s:s, s:o}", "bridge", argv[0], "flows",
+					read_flows(argv[1]))));
+	return 0;
+}
+
+static int cmd_mod_flows(int argc, char **argv)
+{
+	bool strict = take_strict(&argc, argv);
+
+	need(argc, 2, 2, "mod-flows");
+	done(call("flow-mod", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "flow", argv[1],
+					"strict", strict)));
+	return 0;
+}
+
+static int cmd_del_flows(int argc, char **argv)
+{
+	bool strict = take_strict(&argc, argv);
+
+	need(argc, 1, 2, "del-flows");
+	done(call("flow-del", json_pack("{s:s, s:s, s:b}", "bridge", argv[0], "match",
+					argc == 2 ? argv[1] : "", "strict", strict)));
+	return 0;
+}
+
+static int cmd_dump_flows(int argc, char **argv)
+{
+	need(argc, 1, 2, "dump-flows");
+	show(call("flow-dump", json_pack("{s:s, s:s}", "bridge", argv[0], "match",
+					 argc == 2 ? argv[1] : "")), print_flows);
+	return 0;
+}
+
+static int cmd_dump_tables(int argc, char **argv)
+{
+	need(argc, 1, 1, "dump-tables");
+	show(call("table-dump", json_pack("{s:s}", "bridge", argv[0])), print_tables);
+	return 0;
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	need(argc, 2, 2, "trace");
+	show(call("trace", json_pack("{s:s, s:s}", "bridge", argv[0], "packet", argv[1])),
+	     print_trace);
+	return 0;
+}
+
+static int cmd_fdb_show(int argc, char **argv)
+{
+	need(argc, 1, 1, "fdb-show");
+	show(call("fdb-show", json_pack("{s:s}", "bridge", argv[0])), print_fdb);
+	return 0;
+}
+
+static int cmd_add_meter(int argc, char **argv)
+{
+	need(argc, 2, 2, "add-meter");
+	json_decref(call("meter-add", json_pack("{s:s, s:s}", "bridge", argv[0], "meter",
+					     argv[1])));
+	return 0;
+}
+
+static int cmd_del_meters(int argc, char **argv)
+{
+	json_t *args;
+
+	need(argc, 1, 2, "del-meters");
+	args = json_pack("{s:s}", "bridge", argv[0]);
+	if (argc == 2)
+		json_object_set_new(args, "meter", json_string(argv[1]));
+	json_decref(call("meter-del", args));
+	return 0;
+}
+
+static int cmd_dump_meters(int argc, char **argv)
+{
+	need(argc, 1, 1, "dump-meters");
+	show(call("meter-dump", json_pack("{s:s}", "bridge", argv[0])), print_meters);
+	return 0;
+}
+
+#define BRIDGES "Bridges (switch mode; flows in ovs-ofctl syntax, see docs/switch.md)"
+
+static const struct cli_command bridge_commands[] = {
+	{ "bridge", cmd_bridge, BRIDGES,
+"  bridge add NAME [mac_age=SECONDS] [mac_limit=N] [default_flow=on|off]\n"
+"                          comes with priority=0,actions=normal (as in OVS)\n"
+"                          unless default_flow=off\n"
+"  bridge set NAME [mac_age=SECONDS] [mac_limit=N]\n"
+"                          MAC ageing, addresses learnt per port; under traffic\n"
+"  bridge del NAME         refused while it has ports (bridge port-del first)\n"
+"  bridge list\n"
+"  bridge show NAME\n"
+"  bridge port-add BRIDGE PORT [ofport=N] [tag=VLAN | trunks=VLAN,...] [mac_limit=N]\n"
+"                  [core=CPU]   mac_limit: addresses learnt on it (default 1024)\n"
+"  bridge port-del BRIDGE PORT\n"
+"  bridge pin BRIDGE PORT CPU\n"
+"  bridge unpin BRIDGE PORT\n" },
+	{ "add-flow", cmd_add_flow, BRIDGES, "  add-flow BRIDGE FLOW\n" },
+	{ "add-flows", cmd_add_flows, BRIDGES,
+"  add-flows BRIDGE FILE   one flow per line ('-' = stdin); all or none\n" },
+	{ "mod-flows", cmd_mod_flows, BRIDGES, "  mod-flows BRIDGE FLOW [--strict]\n" },
+	{ "del-flows", cmd_del_flows, BRIDGES, "  del-flows BRIDGE [MATCH] [--strict]\n" },
+	{ "dump-flows", cmd_dump_flows, BRIDGES, "  dump-flows BRIDGE [MATCH]\n" },
+	{ "dump-tables", cmd_dump_tables, BRIDGES, "  dump-tables BRIDGE\n" },
+	{ "trace", cmd_trace, BRIDGES,
+"  trace BRIDGE PACKET     e.g. 'in_port=vm1,tcp,nw_dst=10.0.0.2,tp_dst=80'\n" },
+	{ "fdb-show", cmd_fdb_show, BRIDGES, "  fdb-show BRIDGE         the MAC learning table of `normal`\n" },
+	{ "add-meter", cmd_add_meter, BRIDGES,
+"  add-meter BRIDGE METER  e.g. 'meter=1,pktps,band=type=drop,rate=1000'\n" },
+	{ "del-meters", cmd_del_meters, BRIDGES, "  del-meters BRIDGE [ID]\n" },
+	{ "dump-meters", cmd_dump_meters, BRIDGES, "  dump-meters BRIDGE\n" },
+};
+
+CLI_REGISTER(bridge_commands)
