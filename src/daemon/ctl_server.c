@@ -19,7 +19,7 @@
 #include "common/fs_nofollow.h"
 #include "common/xvio_log.h"
 #include "ctl/ctl_proto.h"
-#include "daemon/commands.h"
+#include "ctl/ctl_commands.h"
 #include "daemon/ctl_auth.h"
 
 struct ctl_client {
@@ -239,7 +239,7 @@ static void client_work(struct ctl_client *c)
 
 	while (c->out == NULL && !c->closing &&
 	       (rc = ctl_reader_next(&c->in, &msg, err, sizeof(err))) != 0) {
-		reply = rc < 0 ? ctl_reply_error("%s", err) : commands_dispatch(msg);
+		reply = rc < 0 ? ctl_reply_error("%s", err) : ctl_commands_dispatch(msg);
 		json_decref(msg);
 		client_queue(c, reply);
 		json_decref(reply);

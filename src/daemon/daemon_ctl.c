@@ -10,9 +10,10 @@
 
 #include "common/path_confine.h"
 #include "ctl/ctl_args.h"
-#include "daemon/commands.h"
+#include "ctl/ctl_commands.h"
 #include "daemon/config.h"
 #include "daemon/ctl_server.h"
+#include "daemon/daemon_ctl.h"
 #include "port/port.h"
 #include "relay/relay.h"
 #include "relay/relay_ctl.h"
@@ -105,7 +106,7 @@ static int cmd_config_save(json_t *args, json_t **result, char *err, size_t errl
 	return rc;
 }
 
-static const struct command daemon_commands[] = {
+static const struct ctl_command daemon_commands[] = {
 	{ "version", cmd_version, "versions of xviod and DPDK" },
 	{ "stats", cmd_stats, "all counters: cores, relays, bridges, ports" },
 	{ "config-show", cmd_config_show, "the running config, as a config file" },
@@ -116,5 +117,5 @@ void daemon_ctl_register(const char *config_path, const char *dir)
 {
 	snprintf(default_config_path, sizeof(default_config_path), "%s", config_path);
 	snprintf(config_dir, sizeof(config_dir), "%s", dir);
-	commands_register(daemon_commands, RTE_DIM(daemon_commands));
+	ctl_commands_register(daemon_commands, RTE_DIM(daemon_commands));
 }

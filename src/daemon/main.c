@@ -27,15 +27,14 @@
 
 #include "common/xvio_log.h"
 #include "ctl/ctl_proto.h"
-#include "daemon/commands.h"
+#include "ctl/ctl_module.h"
 #include "daemon/config.h"
 #include "daemon/ctl_server.h"
+#include "daemon/daemon_ctl.h"
 #include "daemon/options.h"
 #include "daemon/telemetry.h"
 #include "port/port.h"
-#include "relay/relay.h"
 #include "relay/relay_ctl.h"
-#include "switch/bridge.h"
 #include "worker/worker.h"
 
 #define TICK_MS 1000
@@ -176,7 +175,7 @@ static int apply_config(const char *path)
 		return -EINVAL;
 	}
 	json_array_foreach(requests, i, req) {
-		json_t *reply = commands_dispatch(req);
+		json_t *reply = ctl_commands_dispatch(req);
 
 		if (!json_is_true(json_object_get(reply, "ok"))) {
 			json_t *args = json_object_get(req, "args");
@@ -265,8 +264,7 @@ static void control_loop(int sigfd)
 		now = rte_rdtsc();
 		if ((now - last_tick) * 1000 / hz >= TICK_MS) {
 			pthread_mutex_lock(&ctl_lock);
-			relay_ctl_tick(now - last_tick);
-			bridge_tick();
+			xvio_modules_tick(now - last_tick);
 			pthread_mutex_unlock(&ctl_lock);
 			last_tick = now;
 		}
@@ -352,12 +350,12 @@ int main(int argc, char **argv)
 			 opts.nb_mbufs, rte_strerror(rte_errno));
 		goto out_eal;
 	}
-	if (workers_start(&opts) != 0)
+	if (workers_start(opts.worker_cpus, opts.nb_workers, opts.busy_poll) != 0)
 		goto out_eal;
-	port_ctl_register();
-	relay_ctl_register();
-	bridge_ctl_register();
-	meter_ctl_register();
+	if (xvio_modules_init(err, sizeof(err)) != 0) {
+		XVIO_LOG(ERR, "%s", err);
+		goto out_workers;
+	}
 	daemon_ctl_register(opts.config_path, opts.config_dir);
 	xvio_telemetry_register();
 	if (ctl_server_open(&(struct ctl_server_conf){ .path = opts.control_path,
@@ -380,9 +378,7 @@ int main(int argc, char **argv)
 out_ctl:
 	ctl_server_close();
 	pthread_mutex_lock(&ctl_lock);
-	relay_del_all();
-	bridge_del_all();
-	port_del_all();
+	xvio_modules_fini();
 	pthread_mutex_unlock(&ctl_lock);
 out_workers:
 	workers_stop();

@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define XVIO_MAX_WORKERS 64
+#include "worker/worker_limits.h"
+
 #define XVIO_DEFAULT_RUN_DIR "/run/xvio"
 #define XVIO_CTL_TIMEOUT_DEFAULT 60 /* seconds */
 

@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <rte_telemetry.h>
 
-#include "daemon/commands.h"
+#include "ctl/ctl_commands.h"
 
 /* Telemetry names allow only letters, digits, '_' and '/'. */
 static void tel_name(char *key)
@@ -57,7 +57,7 @@ static void flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
 static json_t *run(const char *cmd, json_t *args)
 {
 	json_t *req = json_pack("{s:s, s:o}", "cmd", cmd, "args", args);
-	json_t *reply = commands_dispatch(req);
+	json_t *reply = ctl_commands_dispatch(req);
 	json_t *result = json_incref(json_object_get(reply, "result"));
 
 	json_decref(req);

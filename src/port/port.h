@@ -4,7 +4,7 @@
  *
  * Ownership and threads:
  *  - The control thread adds and removes ports, holding ctl_lock
- *    (daemon/commands.h). The telemetry thread reads under the same lock.
+ *    (ctl/ctl_commands.h). The telemetry thread reads under the same lock.
  *  - The vhost-user thread changes only the connection state inside a
  *    vhost_port (vid, ready, queue masks), with atomics; see vhost_port.h.
  *  - Workers reach ports only through relay directions, which the control

@@ -5,7 +5,7 @@
 
 #include "common/names.h"
 #include "ctl/ctl_args.h"
-#include "daemon/commands.h"
+#include "ctl/ctl_module.h"
 #include "port/port.h"
 
 #include <rte_common.h>
@@ -64,7 +64,7 @@ static int cmd_port_show(json_t *args, json_t **result, char *err, size_t errlen
 	return 0;
 }
 
-static const struct command port_commands[] = {
+static const struct ctl_command port_commands[] = {
 	{ "port-add", cmd_port_add, "add a vhost-user or NIC port" },
 	{ "port-del", cmd_port_del, "remove a port that is in no relay and on no bridge" },
 	{ "port-list", cmd_port_list, "list ports with their state" },
@@ -76,8 +76,20 @@ static bool port_exists(const char *name)
 	return port_find(name) != NULL;
 }
 
-void port_ctl_register(void)
+static int port_module_init(char *err, size_t errlen)
 {
+	(void)err, (void)errlen;
 	names_register("port", port_exists);
-	commands_register(port_commands, RTE_DIM(port_commands));
+	return 0;
 }
+
+static const struct xvio_module port_module = {
+	.name = "port",
+	.rank = 10,
+	.init = port_module_init,
+	.fini = port_del_all,
+	.commands = port_commands,
+	.n_commands = RTE_DIM(port_commands),
+};
+
+XVIO_MODULE(port_module)

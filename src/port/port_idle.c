@@ -7,7 +7,7 @@
  *             notifications on).
  *  NIC source: the NIC raises an RX interrupt, for PMDs that have them
  *             (VFs with vfio, net_tap, net_vhost, ...). Other PMDs
- *             (af_packet, pcap, ring) are polled every RELAY_IDLE_POLL_US.
+ *             (af_packet, pcap, ring) are polled every IDLE_POLL_US.
  *
  * Called only by the worker that runs the job, while it is online in RCU
  * terms, so a VM's vid stays valid throughout.

@@ -2,7 +2,7 @@
 /*
  * How a sleeping worker is woken by a port it reads: guest kicks for a
  * vhost-user port, RX interrupts for a NIC port that has them. Other NIC
- * ports cannot signal and are polled on a timer (RELAY_IDLE_POLL_US).
+ * ports cannot signal and are polled on a timer (IDLE_POLL_US).
  */
 #ifndef XVIO_PORT_IDLE_H
 #define XVIO_PORT_IDLE_H

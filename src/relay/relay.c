@@ -13,7 +13,7 @@
 #include "ctl/ctl_args.h"
 #include "ctl/ctl_figure.h"
 #include "port/port.h"
-#include "relay/placement.h"
+#include "worker/placement.h"
 #include "worker/worker.h"
 
 /* A move must take at least this share of a core off the busiest

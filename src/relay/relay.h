@@ -33,8 +33,6 @@
 #define RELAY_HELD_MAX (RELAY_BURST * 128)
 #define RELAY_NAME_MAX 32
 #define RELAY_STALL_US 50000
-/* While idle, sources that cannot wake a worker are polled this often. */
-#define RELAY_IDLE_POLL_US 1000
 
 enum relay_dir_kind {
 	DIR_VM_TO_NIC,

@@ -14,7 +14,7 @@
 #include "common/names.h"
 #include "ctl/ctl_args.h"
 #include "ctl/ctl_figure.h"
-#include "daemon/commands.h"
+#include "ctl/ctl_module.h"
 #include "port/port.h"
 #include "relay/relay.h"
 #include "relay/relay_ctl.h"
@@ -233,7 +233,7 @@ static int cmd_rebalance(json_t *args, json_t **result, char *err, size_t errlen
 	return 0;
 }
 
-static const struct command relay_commands[] = {
+static const struct ctl_command relay_commands[] = {
 	{ "relay-add", cmd_relay_add, "pair a vhost-user port with a NIC port" },
 	{ "relay-del", cmd_relay_del, "remove a relay (its ports stay)" },
 	{ "relay-list", cmd_relay_list, "list relays with per-direction counters" },
@@ -249,9 +249,22 @@ static bool relay_exists(const char *name)
 	return relay_find(name) != NULL;
 }
 
-void relay_ctl_register(void)
+static int relay_module_init(char *err, size_t errlen)
 {
+	(void)err, (void)errlen;
 	sample_workers();
 	names_register("relay", relay_exists);
-	commands_register(relay_commands, RTE_DIM(relay_commands));
+	return 0;
 }
+
+static const struct xvio_module relay_module = {
+	.name = "relay",
+	.rank = 20,
+	.init = relay_module_init,
+	.tick = relay_ctl_tick,
+	.fini = relay_del_all,
+	.commands = relay_commands,
+	.n_commands = RTE_DIM(relay_commands),
+};
+
+XVIO_MODULE(relay_module)

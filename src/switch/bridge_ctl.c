@@ -15,7 +15,7 @@
 
 #include "common/names.h"
 #include "ctl/ctl_args.h"
-#include "daemon/commands.h"
+#include "ctl/ctl_module.h"
 #include "flow/pkt_parse.h"
 #include "switch/bridge.h"
 #include "switch/mac_table.h"
@@ -625,7 +625,7 @@ static int cmd_fdb_show(json_t *args, json_t **result, char *err, size_t errlen)
 	return 0;
 }
 
-static const struct command bridge_commands[] = {
+static const struct ctl_command bridge_commands[] = {
 	{ "bridge-add", cmd_bridge_add, "create a bridge (switch mode)" },
 	{ "bridge-set", cmd_bridge_set, "change a bridge's settings (mac_age)" },
 	{ "bridge-del", cmd_bridge_del, "delete a bridge, its rules and port attachments" },
@@ -649,8 +649,27 @@ static bool bridge_exists(const char *name)
 	return bridge_find(name) != NULL;
 }
 
-void bridge_ctl_register(void)
+static int bridge_module_init(char *err, size_t errlen)
 {
+	(void)err, (void)errlen;
 	names_register("bridge", bridge_exists);
-	commands_register(bridge_commands, RTE_DIM(bridge_commands));
+	return 0;
 }
+
+static void bridge_module_tick(uint64_t interval_cycles)
+{
+	(void)interval_cycles;
+	bridge_tick();
+}
+
+static const struct xvio_module bridge_module = {
+	.name = "bridge",
+	.rank = 30,
+	.init = bridge_module_init,
+	.tick = bridge_module_tick,
+	.fini = bridge_del_all,
+	.commands = bridge_commands,
+	.n_commands = RTE_DIM(bridge_commands),
+};
+
+XVIO_MODULE(bridge_module)

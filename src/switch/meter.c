@@ -11,7 +11,7 @@
 #include <rte_malloc.h>
 
 #include "ctl/ctl_args.h"
-#include "daemon/commands.h"
+#include "ctl/ctl_module.h"
 #include "switch/bridge.h"
 
 /* Without burst_size: 100 ms worth of the rate, at least one packet or
@@ -245,13 +245,18 @@ static int cmd_meter_dump(json_t *args, json_t **result, char *err, size_t errle
 	return 0;
 }
 
-static const struct command meter_commands[] = {
+static const struct ctl_command meter_commands[] = {
 	{ "meter-add", cmd_meter_add, "add or replace a meter (ovs-ofctl add-meter syntax)" },
 	{ "meter-del", cmd_meter_del, "delete a meter, or all" },
 	{ "meter-dump", cmd_meter_dump, "meters with their counters" },
 };
 
-void meter_ctl_register(void)
-{
-	commands_register(meter_commands, RTE_DIM(meter_commands));
-}
+/* Meters live and die with their bridge: the module only serves commands. */
+static const struct xvio_module meter_module = {
+	.name = "meter",
+	.rank = 31,
+	.commands = meter_commands,
+	.n_commands = RTE_DIM(meter_commands),
+};
+
+XVIO_MODULE(meter_module)

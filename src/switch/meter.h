@@ -61,6 +61,5 @@ static inline bool meter_pass(struct meter *m, uint64_t now_tsc, uint32_t len)
 	return c == RTE_COLOR_GREEN;
 }
 
-void meter_ctl_register(void);
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * Which worker runs which job: least-loaded placement, moves, and
  * rebalancing from measured busy cycles. The decisions themselves are
- * pure logic in relay/placement.c; this file applies them to plans.
+ * pure logic in worker/placement.c; this file applies them to plans.
  */
 #include <errno.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 #include <rte_cycles.h>
 
 #include "common/xvio_log.h"
-#include "relay/placement.h"
+#include "worker/placement.h"
 #include "worker/worker.h"
 
 /* Move a job only if the busiest worker gains at least this much of a CPU. */

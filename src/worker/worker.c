@@ -19,11 +19,10 @@
 #include "common/xvio_log.h"
 #include "port/port.h"
 #include "port/port_idle.h"
-#include "relay/relay.h"
 
 /* Idle policy: spin for IDLE_SPIN_LOOPS empty loops, then sleep until a
  * source signals (port_idle.c), the worker is kicked, or a timeout:
- * RELAY_IDLE_POLL_US if some source cannot signal, else IDLE_MAX_SLEEP_MS
+ * IDLE_POLL_US if some source cannot signal, else IDLE_MAX_SLEEP_MS
  * as a safety net. */
 #define IDLE_SPIN_LOOPS 4096
 #define IDLE_MAX_SLEEP_MS 10
@@ -145,7 +144,7 @@ static void distrust_nic_interrupts(const struct worker_plan *plan, struct idle_
 /*
  * Sleep until there is work. Sources are armed once; a source that cannot
  * signal is polled on a timer without rearming, so a quiet host costs one
- * poll and one epoll_wait per RELAY_IDLE_POLL_US. Returns on packets, on a
+ * poll and one epoll_wait per IDLE_POLL_US. Returns on packets, on a
  * kick (worker_kick_all: a grace period or a new plan), or when packets
  * are held.
  */
@@ -169,7 +168,7 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 	for (unsigned int i = 0; i < plan->n; i++)
 		if (!port_idle_arm(plan->jobs[i], set))
 			timer = true;
-	timeout = timer ? RELAY_IDLE_POLL_US / 1000 : IDLE_MAX_SLEEP_MS;
+	timeout = timer ? IDLE_POLL_US / 1000 : IDLE_MAX_SLEEP_MS;
 	for (;;) {
 		uint64_t now = rte_rdtsc();
 		uint32_t moved = 0;
@@ -214,7 +213,7 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 			recheck_until = rte_rdtsc() + recheck_cycles;
 			if (++spurious == IDLE_SPURIOUS_MAX) {
 				distrust_nic_interrupts(plan, set);
-				timeout = RELAY_IDLE_POLL_US / 1000;
+				timeout = IDLE_POLL_US / 1000;
 				timer = true;
 			}
 		}
@@ -348,7 +347,7 @@ int worker_plan_remove(struct worker *w, struct worker_job *job)
 	return 0;
 }
 
-int workers_start(const struct xviod_options *opts)
+int workers_start(const unsigned int *cpus, unsigned int n_cpus, bool busy_poll)
 {
 	unsigned int lcore, i = 0;
 	size_t size;
@@ -368,8 +367,8 @@ int workers_start(const struct xviod_options *opts)
 
 		w->index = i;
 		w->lcore_id = lcore;
-		w->cpu = opts->nb_workers ? opts->worker_cpus[i] : (unsigned int)-1;
-		w->busy_poll = opts->busy_poll;
+		w->cpu = i < n_cpus ? cpus[i] : (unsigned int)-1;
+		w->busy_poll = busy_poll;
 		w->plan = plan_alloc(0);
 		w->idle = malloc(sizeof(*w->idle));
 		w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

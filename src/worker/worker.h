@@ -36,10 +36,13 @@
 #include <rte_epoll.h>
 #include <rte_per_lcore.h>
 
-#include "daemon/options.h"
+#include "worker/worker_limits.h"
 
 struct port;
 struct worker;
+
+/* While idle, sources that cannot wake a worker are polled this often. */
+#define IDLE_POLL_US 1000
 
 #define IDLE_SET_MAX_FDS (2 * 8 * 64 + 1)
 
@@ -119,8 +122,10 @@ struct worker {
 	struct worker_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
 
-/* Create the workers on the EAL's worker lcores and launch them. */
-int workers_start(const struct xviod_options *opts);
+/* Create the workers on the EAL's worker lcores and launch them: worker i
+ * reports cpus[i] as its CPU (n_cpus 0: the CPU its lcore runs on), and
+ * never sleeps if busy_poll. 0 or -errno. */
+int workers_start(const unsigned int *cpus, unsigned int n_cpus, bool busy_poll);
 
 /* Stop and join every worker (shutdown). */
 void workers_stop(void);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Placement and rebalancing decisions (relay/placement.h). */
+/* Placement and rebalancing decisions (worker/placement.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "relay/placement.h"
+#include "worker/placement.h"
 
 static void new_item_goes_to_least_loaded_worker(void **state)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "daemon/commands.h"
+#include "ctl/ctl_commands.h"
 
 #include <errno.h>
 #include <string.h>
@@ -12,12 +12,12 @@
 pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct {
-	const struct command *cmds;
+	const struct ctl_command *cmds;
 	size_t n;
 } tables[MAX_COMMAND_TABLES];
 static size_t nb_tables;
 
-void commands_register(const struct command *cmds, size_t n)
+void ctl_commands_register(const struct ctl_command *cmds, size_t n)
 {
 	if (nb_tables < MAX_COMMAND_TABLES) {
 		tables[nb_tables].cmds = cmds;
@@ -26,7 +26,7 @@ void commands_register(const struct command *cmds, size_t n)
 	}
 }
 
-static const struct command *command_find(const char *name)
+static const struct ctl_command *command_find(const char *name)
 {
 	for (size_t t = 0; t < nb_tables; t++)
 		for (size_t i = 0; i < tables[t].n; i++)
@@ -49,13 +49,13 @@ static int list_commands(json_t *args, json_t **result, char *err, size_t errlen
 	return 0;
 }
 
-static const struct command builtin[] = {
+static const struct ctl_command builtin[] = {
 	{ "commands", list_commands, "list the commands this daemon understands" },
 };
 
-json_t *commands_dispatch(json_t *request)
+json_t *ctl_commands_dispatch(json_t *request)
 {
-	const struct command *cmd;
+	const struct ctl_command *cmd;
 	const char *name;
 	json_t *args, *result = NULL;
 	char err[512] = "";

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "relay/placement.h"
+#include "worker/placement.h"
 
 #include <stdlib.h>
 

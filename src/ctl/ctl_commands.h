@@ -8,36 +8,31 @@
  *
  * ctl_lock serialises everything that changes or walks the port and relay
  * tables: command handlers, the control thread's timer and the telemetry
- * thread. Handlers run with it held.
+ * thread. Handlers run with it held. Features register their tables as
+ * part of their module (ctl/ctl_module.h).
  */
-#ifndef XVIO_COMMANDS_H
-#define XVIO_COMMANDS_H
+#ifndef XVIO_CTL_COMMANDS_H
+#define XVIO_CTL_COMMANDS_H
 
 #include <pthread.h>
 #include <stddef.h>
 
 #include <jansson.h>
 
-typedef int (*command_fn)(json_t *args, json_t **result, char *err, size_t errlen);
+typedef int (*ctl_command_fn)(json_t *args, json_t **result, char *err, size_t errlen);
 
-struct command {
+struct ctl_command {
 	const char *name;
-	command_fn fn;
+	ctl_command_fn fn;
 	const char *summary;
 };
 
 extern pthread_mutex_t ctl_lock;
 
 /* Add a table of commands (static storage). */
-void commands_register(const struct command *cmds, size_t n);
+void ctl_commands_register(const struct ctl_command *cmds, size_t n);
 
 /* Run one request (takes ctl_lock) and build the reply. */
-json_t *commands_dispatch(json_t *request);
-
-/* Register each capability's commands. */
-void port_ctl_register(void);
-void relay_ctl_register(void);
-void bridge_ctl_register(void);
-void daemon_ctl_register(const char *config_path, const char *config_dir);
+json_t *ctl_commands_dispatch(json_t *request);
 
 #endif
