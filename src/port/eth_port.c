@@ -16,7 +16,6 @@
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
 #include "port/devargs_files.h"
-#include "port/port.h"
 
 #define ETH_RX_DESC 1024
 #define ETH_TX_DESC 1024
@@ -91,7 +90,7 @@ static int check_pool_left(unsigned int held, char *err, size_t errlen)
 
 static int eth_port_configure(struct port *p, char *err, size_t errlen)
 {
-	struct eth_port *ep = &p->eth;
+	struct eth_port *ep = eth_of(p);
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	uint16_t nb_rxd = ETH_RX_DESC, nb_txd = ETH_TX_DESC;
@@ -267,9 +266,9 @@ static void eth_device_remove(uint16_t port_id)
 	rte_eth_dev_close(port_id);
 }
 
-int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen)
+static int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen)
 {
-	struct eth_port *ep = &p->eth;
+	struct eth_port *ep = eth_of(p);
 	char name[RTE_DEV_NAME_MAX_LEN], bus[RTE_DEV_NAME_MAX_LEN];
 	char reason[256];
 	const char *device;
@@ -309,10 +308,10 @@ int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen)
 	return 0;
 }
 
-void eth_port_destroy(struct port *p)
+static void eth_port_destroy(struct port *p)
 {
-	rte_eth_dev_stop(p->eth.port_id);
-	eth_device_remove(p->eth.port_id);
+	rte_eth_dev_stop(eth_of(p)->port_id);
+	eth_device_remove(eth_of(p)->port_id);
 }
 
 static json_t *eth_stats_json(uint16_t port_id)
@@ -332,9 +331,9 @@ static json_t *eth_stats_json(uint16_t port_id)
 			 "rx_nombuf", (json_int_t)st.rx_nombuf);
 }
 
-void eth_port_describe(const struct port *p, json_t *obj, bool config_only)
+static void eth_port_describe(const struct port *p, json_t *obj, bool config_only)
 {
-	const struct eth_port *ep = &p->eth;
+	const struct eth_port *ep = eth_of(p);
 	struct rte_eth_link link;
 	struct rte_ether_addr mac;
 	struct rte_eth_dev_info info;
@@ -363,3 +362,100 @@ void eth_port_describe(const struct port *p, json_t *obj, bool config_only)
 		json_object_set_new(obj, "mtu", json_integer(mtu));
 	json_object_set_new(obj, "stats", eth_stats_json(ep->port_id));
 }
+
+/* ---- the datapath's operations ------------------------------------------ */
+
+static uint16_t eth_rx_burst(struct port *p, uint16_t *cursor, struct rte_mbuf **pkts,
+			     uint16_t n)
+{
+	const struct eth_port *ep = eth_of(p);
+	uint16_t got = 0;
+
+	for (uint16_t i = 0; i < ep->nb_rxq && got == 0; i++) {
+		uint16_t q = *cursor % ep->nb_rxq;
+
+		*cursor = (uint16_t)(q + 1);
+		got = rte_eth_rx_burst(ep->port_id, q, pkts, n);
+	}
+	return got;
+}
+
+static uint16_t eth_tx_burst(struct port *p, unsigned int wi, struct rte_mbuf **pkts,
+			     uint16_t n)
+{
+	const struct eth_port *ep = eth_of(p);
+
+	return rte_eth_tx_burst(ep->port_id, (uint16_t)(wi % ep->nb_txq), pkts, n);
+}
+
+static bool eth_is_up(const struct port *p)
+{
+	(void)p;
+	return true; /* a NIC that refuses is full, or its link is down: both count as full */
+}
+
+static bool eth_guest_offloads(const struct port *p)
+{
+	(void)p;
+	return false;
+}
+
+/* RX interrupts, for PMDs that have them (VFs with vfio, net_tap,
+ * net_vhost, ...); DPDK's own epoll wrapper reads (or not) each PMD's
+ * interrupt fd the way that PMD needs. Others (af_packet, pcap, ring) are
+ * polled on the timer. */
+static bool eth_idle_arm(struct port *p, bool no_irq, struct idle_set *set)
+{
+	const struct eth_port *ep = eth_of(p);
+	bool all = ep->rx_intr && !no_irq;
+
+	for (uint16_t q = 0; q < ep->nb_rxq && all; q++) {
+		int rc = rte_eth_dev_rx_intr_enable(ep->port_id, q);
+
+		if ((rc != 0 && rc != -ENOTSUP) ||
+		    rte_eth_dev_rx_intr_ctl_q(ep->port_id, q, set->epfd,
+					      RTE_INTR_EVENT_ADD, NULL) != 0)
+			all = false;
+	}
+	return all;
+}
+
+static void eth_idle_rearm(struct port *p, bool no_irq)
+{
+	const struct eth_port *ep = eth_of(p);
+
+	/* Many NICs mask an RX interrupt once it fired. */
+	if (ep->rx_intr && !no_irq)
+		for (uint16_t q = 0; q < ep->nb_rxq; q++)
+			rte_eth_dev_rx_intr_enable(ep->port_id, q);
+}
+
+static void eth_idle_disarm(struct port *p, bool no_irq, struct idle_set *set)
+{
+	const struct eth_port *ep = eth_of(p);
+
+	if (!ep->rx_intr || no_irq)
+		return;
+	for (uint16_t q = 0; q < ep->nb_rxq; q++) {
+		rte_eth_dev_rx_intr_disable(ep->port_id, q);
+		rte_eth_dev_rx_intr_ctl_q(ep->port_id, q, set->epfd, RTE_INTR_EVENT_DEL, NULL);
+	}
+}
+
+const struct port_ops eth_port_ops = {
+	.type = "eth",
+	.priv_size = sizeof(struct eth_port),
+	.create = eth_port_create,
+	.destroy = eth_port_destroy,
+	.describe = eth_port_describe,
+	.rx_burst = eth_rx_burst,
+	.tx_burst = eth_tx_burst,
+	.is_up = eth_is_up,
+	.guest_offloads = eth_guest_offloads,
+	.idle_arm = eth_idle_arm,
+	.idle_rearm = eth_idle_rearm,
+	.idle_disarm = eth_idle_disarm,
+	.wakes_by_interrupt = true,
+};
+
+PORT_TYPE(eth_port_ops)

@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "port/port.h"
+
 #define ETH_MAX_QUEUES 8
 #define ETH_DEVARGS_MAX 256
 
@@ -30,10 +32,16 @@ struct eth_port {
 	bool rx_intr;              /* RX interrupts can wake an idle worker */
 };
 
-struct port;
+extern const struct port_ops eth_port_ops;
 
-int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen);
-void eth_port_destroy(struct port *p);
-void eth_port_describe(const struct port *p, json_t *obj, bool config_only);
+static inline struct eth_port *eth_of(const struct port *p)
+{
+	return port_priv(p);
+}
+
+static inline bool eth_port_is(const struct port *p)
+{
+	return p->ops == &eth_port_ops;
+}
 
 #endif

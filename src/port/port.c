@@ -13,8 +13,6 @@
 #include "common/names.h"
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
-#include "relay/relay.h"
-#include "switch/bridge.h"
 
 static TAILQ_HEAD(, port) port_list = TAILQ_HEAD_INITIALIZER(port_list);
 static struct rte_mempool *pktmbuf_pool;
@@ -61,9 +59,49 @@ const struct path_area *port_file_area(void)
 	return &file_area;
 }
 
-const char *port_type_name(enum port_type type)
+#define PORT_TYPES_MAX 8
+
+static const struct port_ops *port_types[PORT_TYPES_MAX];
+static unsigned int nb_port_types;
+
+void port_type_register(const struct port_ops *ops)
 {
-	return type == PORT_VHOST ? "vhost" : "eth";
+	/* Constructors: too many types is a build mistake, seen at once. */
+	RTE_VERIFY(nb_port_types < PORT_TYPES_MAX);
+	port_types[nb_port_types++] = ops;
+}
+
+static const struct port_ops *port_type_find(const char *type, char *err, size_t errlen)
+{
+	size_t off;
+
+	for (unsigned int i = 0; i < nb_port_types; i++)
+		if (strcmp(port_types[i]->type, type) == 0)
+			return port_types[i];
+	off = (size_t)snprintf(err, errlen, "port type '%s' is not", type);
+	for (unsigned int i = 0; i < nb_port_types && off < errlen; i++)
+		off += (size_t)snprintf(err + off, errlen - off, "%s %s",
+					i == 0 ? "" : i + 1 == nb_port_types ? " or" : ",",
+					port_types[i]->type);
+	return NULL;
+}
+
+int port_claim(struct port *p, const char *kind, const char *name, char *err, size_t errlen)
+{
+	if (p->owner.kind != NULL) {
+		snprintf(err, errlen, "port '%s' is in %s '%s'", p->name, p->owner.kind,
+			 p->owner.name);
+		return -EBUSY;
+	}
+	p->owner.kind = kind;
+	p->owner.name = name;
+	return 0;
+}
+
+void port_release(struct port *p)
+{
+	p->owner.kind = NULL;
+	p->owner.name = NULL;
 }
 
 struct port *port_find(const char *name)
@@ -109,8 +147,57 @@ static int port_name_check(const char *name, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- a port as what a sleeping worker waits on (worker/worker.h) ------ */
+
+/* The job's own idle flags (armed, intr_unreliable) around the port type's
+ * idle operations. Called only by the worker that runs the job, while it
+ * is online in RCU terms, so a VM's vid stays valid throughout. */
+static bool port_arm(struct worker_job *job, struct idle_set *set)
+{
+	struct port *p = port_of_wake(job->source);
+
+	job->armed = true;
+	return p->ops->idle_arm(p, job->intr_unreliable, set);
+}
+
+static void port_rearm(struct worker_job *job)
+{
+	struct port *p = port_of_wake(job->source);
+
+	if (job->armed)
+		p->ops->idle_rearm(p, job->intr_unreliable);
+}
+
+static void port_disarm(struct worker_job *job, struct idle_set *set)
+{
+	struct port *p = port_of_wake(job->source);
+
+	if (!job->armed)
+		return;
+	job->armed = false;
+	p->ops->idle_disarm(p, job->intr_unreliable, set);
+}
+
+static void port_distrust(struct worker_job *job, struct idle_set *set)
+{
+	struct port *p = port_of_wake(job->source);
+
+	if (!p->ops->wakes_by_interrupt || job->intr_unreliable)
+		return;
+	port_disarm(job, set);
+	job->intr_unreliable = true;
+}
+
+static const struct wake_source_ops port_wake_ops = {
+	.arm = port_arm,
+	.rearm = port_rearm,
+	.disarm = port_disarm,
+	.distrust = port_distrust,
+};
+
 int port_add(json_t *args, char *err, size_t errlen)
 {
+	const struct port_ops *ops;
 	const char *name, *type;
 	struct port *p;
 	int rc;
@@ -124,22 +211,18 @@ int port_add(json_t *args, char *err, size_t errlen)
 	rc = names_check_free("port", name, err, errlen);
 	if (rc)
 		return rc;
-	p = calloc(1, sizeof(*p));
+	ops = port_type_find(type, err, errlen);
+	if (ops == NULL)
+		return -EINVAL;
+	p = calloc(1, sizeof(*p) + ops->priv_size);
 	if (p == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	if (strcmp(type, "vhost") == 0) {
-		p->type = PORT_VHOST;
-		rc = vhost_port_create(p, args, err, errlen);
-	} else if (strcmp(type, "eth") == 0) {
-		p->type = PORT_ETH;
-		rc = eth_port_create(p, args, err, errlen);
-	} else {
-		snprintf(err, errlen, "port type '%s' is not vhost or eth", type);
-		rc = -EINVAL;
-	}
+	p->ops = ops;
+	p->wake.ops = &port_wake_ops;
+	rc = ops->create(p, args, err, errlen);
 	if (rc) {
 		free(p);
 		return rc;
@@ -152,10 +235,7 @@ int port_add(json_t *args, char *err, size_t errlen)
 static void port_destroy(struct port *p)
 {
 	TAILQ_REMOVE(&port_list, p, next);
-	if (p->type == PORT_VHOST)
-		vhost_port_destroy(p);
-	else
-		eth_port_destroy(p);
+	p->ops->destroy(p);
 	XVIO_LOG(INFO, "port %s removed", p->name);
 	free(p);
 }
@@ -168,14 +248,14 @@ int port_del(const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "no port named '%s'", name);
 		return -ENOENT;
 	}
-	if (p->relay != NULL) {
-		snprintf(err, errlen, "port '%s' is used by a relay; delete the relay first",
-			 name);
-		return -EBUSY;
-	}
-	if (p->bport != NULL) {
-		snprintf(err, errlen, "port '%s' is attached to a bridge; remove it from the "
-			 "bridge first", name);
+	if (p->owner.kind != NULL) {
+		/* "used by a relay; delete the relay first", "attached to a
+		 * bridge; remove it from the bridge first" */
+		bool relay = strcmp(p->owner.kind, "relay") == 0;
+
+		snprintf(err, errlen, "port '%s' is %s a %s ('%s'); %s the %s first", name,
+			 relay ? "used by" : "attached to", p->owner.kind, p->owner.name,
+			 relay ? "delete" : "remove it from", p->owner.kind);
 		return -EBUSY;
 	}
 	port_destroy(p);
@@ -192,17 +272,15 @@ void port_del_all(void)
 
 json_t *port_to_json(const struct port *p, bool config_only)
 {
-	json_t *obj = json_pack("{s:s, s:s}", "name", p->name,
-				"type", port_type_name(p->type));
+	json_t *obj = json_pack("{s:s, s:s}", "name", p->name, "type", p->ops->type);
+	bool in_relay = p->owner.kind != NULL && strcmp(p->owner.kind, "relay") == 0;
 
-	if (p->type == PORT_VHOST)
-		vhost_port_describe(p, obj, config_only);
-	else
-		eth_port_describe(p, obj, config_only);
-	if (!config_only)
-		json_object_set_new(obj, "relay",
-				    p->relay ? json_string(p->relay->name) : json_null());
-	if (!config_only && p->bport != NULL)
-		json_object_set_new(obj, "bridge", json_string(bridge_port_bridge_name(p->bport)));
+	p->ops->describe(p, obj, config_only);
+	if (config_only)
+		return obj;
+	/* "relay" is always there (null: none); other owners by their kind. */
+	json_object_set_new(obj, "relay", in_relay ? json_string(p->owner.name) : json_null());
+	if (p->owner.kind != NULL && !in_relay)
+		json_object_set_new(obj, p->owner.kind, json_string(p->owner.name));
 	return obj;
 }

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The port table: every vhost-user and NIC port xviod knows, by name.
+ * The port table: every port xviod knows, by name, and the operations each
+ * port type provides.
  *
  * Ownership and threads:
  *  - The control thread adds and removes ports, holding ctl_lock
  *    (ctl/ctl_commands.h). The telemetry thread reads under the same lock.
  *  - The vhost-user thread changes only the connection state inside a
  *    vhost_port (vid, ready, queue masks), with atomics; see vhost_port.h.
- *  - Workers reach ports only through relay directions, which the control
- *    thread publishes with RCU (worker/worker.h). A port that is part of a
- *    relay cannot be removed until the relay is.
+ *  - Workers reach ports only through the jobs of their owner (relay
+ *    directions, bridge ports), which the control thread publishes with RCU
+ *    (worker/worker.h). A port that has an owner cannot be removed until
+ *    the owner lets it go.
  */
 #ifndef XVIO_PORT_H
 #define XVIO_PORT_H
@@ -24,30 +26,86 @@
 
 #include "common/path_confine.h"
 
-#include "port/eth_port.h"
-#include "port/vhost_port.h"
+#include "worker/worker.h"
 
 #define PORT_NAME_MAX 32
 
-enum port_type {
-	PORT_VHOST,
-	PORT_ETH,
+struct port;
+struct rte_mbuf;
+
+/*
+ * A port type (vhost_port.c, eth_port.c): what the datapaths and the port
+ * table do with a port, without knowing its kind. Registered once with
+ * PORT_TYPE(); port-add's "type" names it.
+ */
+struct port_ops {
+	const char *type;               /* "vhost", "eth" */
+	size_t priv_size;               /* the type's state, port_priv() */
+	/* Control thread. Parse args into the port and start it. 0 or -errno
+	 * with a reason; on failure nothing is left to destroy. */
+	int (*create)(struct port *p, json_t *args, char *err, size_t errlen);
+	void (*destroy)(struct port *p);
+	/* Add the type's config (and, unless config_only, state) to obj. */
+	void (*describe)(const struct port *p, json_t *obj, bool config_only);
+
+	/* Workers. Read up to n packets from the next receive queue that has
+	 * some, round robin from *cursor (the caller's). */
+	uint16_t (*rx_burst)(struct port *p, uint16_t *cursor, struct rte_mbuf **pkts,
+			     uint16_t n);
+	/* Send on the queue for worker wi; the port owns what it sent, the
+	 * caller keeps the rest. Not thread-safe per queue: callers that share
+	 * a port between workers serialise. */
+	uint16_t (*tx_burst)(struct port *p, unsigned int wi, struct rte_mbuf **pkts,
+			     uint16_t n);
+	/* Can it send now (a vhost port has a guest)? A refused burst on a
+	 * port that is up is a full queue. */
+	bool (*is_up)(const struct port *p);
+	/* Does it hand over frames with checksum/TSO requests? */
+	bool (*guest_offloads)(const struct port *p);
+
+	/* Idle wake-ups (port.c wraps them as the job's wake source): the port signals arrivals through the
+	 * worker's idle set. no_irq: its interrupts proved unreliable. */
+	bool (*idle_arm)(struct port *p, bool no_irq, struct idle_set *set);
+	void (*idle_rearm)(struct port *p, bool no_irq);
+	void (*idle_disarm)(struct port *p, bool no_irq, struct idle_set *set);
+	bool wakes_by_interrupt;        /* NIC interrupts, which can lie */
 };
 
-struct relay;
-struct bridge_port;
+void port_type_register(const struct port_ops *ops);
+#define PORT_TYPE(ops)                                                        \
+	static void __attribute__((constructor)) port_type_register_##ops(void) \
+	{                                                                     \
+		port_type_register(&(ops));                                   \
+	}
+
+/* Who uses a port: one relay or one bridge (later a router), or nobody. */
+struct port_owner {
+	const char *kind;          /* "relay", "bridge"; NULL: free */
+	const char *name;          /* the owner's name, in the owner's storage */
+};
 
 struct port {
 	char name[PORT_NAME_MAX];
-	enum port_type type;
-	struct relay *relay;       /* the relay using this port, or NULL */
-	struct bridge_port *bport; /* or the bridge it is attached to */
+	const struct port_ops *ops;
+	struct port_owner owner;
+	struct wake_source wake;   /* what a job reading this port sleeps on */
 	TAILQ_ENTRY(port) next;
-	union {
-		struct vhost_port vhost;
-		struct eth_port eth;
-	};
+	uint64_t priv[];           /* ops->priv_size bytes */
 };
+
+static inline void *port_priv(const struct port *p)
+{
+	return (void *)(uintptr_t)p->priv;
+}
+
+static inline struct port *port_of_wake(const struct wake_source *w)
+{
+	return container_of(w, struct port, wake);
+}
+
+/* Take p for an owner; -EBUSY if someone has it (err says who). */
+int port_claim(struct port *p, const char *kind, const char *name, char *err, size_t errlen);
+void port_release(struct port *p);
 
 /* Create the shared packet buffer pool. 0 or -errno. */
 int port_pool_create(unsigned int nb_mbufs);
@@ -84,7 +142,5 @@ void port_del_all(void);
 /* Describe a port: its config (what port-add would need to recreate it)
  * and, unless config_only, its state and counters. */
 json_t *port_to_json(const struct port *p, bool config_only);
-
-const char *port_type_name(enum port_type type);
 
 #endif

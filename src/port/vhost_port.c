@@ -13,13 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_vhost.h>
 
 #include "common/xvio_log.h"
 #include "common/fs_nofollow.h"
 #include "ctl/ctl_args.h"
-#include "port/port.h"
 #include "worker/worker.h"
 
 #define FEATURE(bit) (1ULL << (bit))
@@ -45,7 +45,7 @@ static struct port *vhost_registry[256];
 static struct port *registry_find_locked(const char *path)
 {
 	for (size_t i = 0; i < RTE_DIM(vhost_registry); i++)
-		if (vhost_registry[i] && strcmp(vhost_registry[i]->vhost.path, path) == 0)
+		if (vhost_registry[i] && strcmp(vhost_of(vhost_registry[i])->path, path) == 0)
 			return vhost_registry[i];
 	return NULL;
 }
@@ -118,7 +118,7 @@ static bool vid_valid(int vid)
 /* Make connection vid p's frontend. Registry locked, p has none. */
 static void take_frontend_locked(struct port *p, int vid)
 {
-	struct vhost_port *vp = &p->vhost;
+	struct vhost_port *vp = vhost_of(p);
 	uint64_t features = 0;
 	uint16_t mtu = 0;
 	uint16_t nr;
@@ -184,7 +184,7 @@ static int on_new_device(int vid)
 		pthread_mutex_unlock(&vhost_registry_lock);
 		return -1;
 	}
-	vp = &p->vhost;
+	vp = vhost_of(p);
 	if (vp->vid >= 0) {
 		/* Accepted as far as rte_vhost is concerned, so that its
 		 * destroy_device tells us when it goes; never polled. */
@@ -218,17 +218,17 @@ static void on_destroy_device(int vid)
 	c = &vhost_conns[vid];
 	waited = c->waits_for != NULL;
 	if (waited)
-		c->waits_for->vhost.waiting_frontends--;
+		vhost_of(c->waits_for)->waiting_frontends--;
 	memset(c, 0, sizeof(*c));
 	/* A waiting connection, or any other that is not the port's
 	 * frontend: the port's device stays as it is. */
-	if (p == NULL || waited || p->vhost.vid != vid) {
+	if (p == NULL || waited || vhost_of(p)->vid != vid) {
 		pthread_mutex_unlock(&vhost_registry_lock);
 		if (waited)
 			XVIO_LOG(INFO, "port %s: waiting frontend (vid %d) disconnected", p->name, vid);
 		return;
 	}
-	vp = &p->vhost;
+	vp = vhost_of(p);
 	__atomic_store_n(&vp->ready, 0, __ATOMIC_RELEASE);
 	/* Wait until no worker can still be using this vid. */
 	worker_synchronize();
@@ -261,9 +261,9 @@ static int on_vring_state_changed(int vid, uint16_t queue_id, int enable)
 	conn_mask = queue_id % 2 == 0 ? &vhost_conns[vid].rxq_enabled
 				      : &vhost_conns[vid].txq_enabled;
 	*conn_mask = enable ? *conn_mask | bit : *conn_mask & ~bit;
-	live = p != NULL && p->vhost.vid == vid;
+	live = p != NULL && vhost_of(p)->vid == vid;
 	if (live) {
-		port_mask = queue_id % 2 == 0 ? &p->vhost.rxq_enabled : &p->vhost.txq_enabled;
+		port_mask = queue_id % 2 == 0 ? &vhost_of(p)->rxq_enabled : &vhost_of(p)->txq_enabled;
 		__atomic_store_n(port_mask, *conn_mask, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&vhost_registry_lock);
@@ -278,10 +278,10 @@ static int on_vring_state_changed(int vid, uint16_t queue_id, int enable)
 static int on_features_changed(int vid, uint64_t features)
 {
 	struct port *p = lock_port_of(vid);
-	bool live = p != NULL && p->vhost.vid == vid;
+	bool live = p != NULL && vhost_of(p)->vid == vid;
 
 	if (live)
-		p->vhost.features = features;
+		vhost_of(p)->features = features;
 	pthread_mutex_unlock(&vhost_registry_lock);
 	/* VHOST_F_LOG_ALL toggles here around a live migration; rte_vhost
 	 * logs dirty pages itself, nothing for the relay to do. */
@@ -420,9 +420,9 @@ static uint64_t disabled_features(const struct vhost_port *vp)
 	return off;
 }
 
-int vhost_port_create(struct port *p, json_t *args, char *err, size_t errlen)
+static int vhost_port_create(struct port *p, json_t *args, char *err, size_t errlen)
 {
-	struct vhost_port *vp = &p->vhost;
+	struct vhost_port *vp = vhost_of(p);
 	/* Not RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS: a relay sends what it
 	 * dequeues straight to a NIC, so we want rte_vhost's legacy marking
 	 * of a guest's checksum/TSO requests as TX flags with header lengths
@@ -488,11 +488,11 @@ fail_registry:
 	return rc;
 }
 
-void vhost_port_destroy(struct port *p)
+static void vhost_port_destroy(struct port *p)
 {
 	/* May run destroy_device in this thread; it takes only the registry
 	 * lock, which we do not hold here. */
-	if (rte_vhost_driver_unregister(p->vhost.path) != 0)
+	if (rte_vhost_driver_unregister(vhost_of(p)->path) != 0)
 		XVIO_LOG(WARNING, "port %s: vhost-user unregister failed", p->name);
 	registry_remove(p);
 }
@@ -528,9 +528,9 @@ static json_t *feature_names(uint64_t f)
 	return arr;
 }
 
-void vhost_port_describe(const struct port *p, json_t *obj, bool config_only)
+static void vhost_port_describe(const struct port *p, json_t *obj, bool config_only)
 {
-	const struct vhost_port *vp = &p->vhost;
+	const struct vhost_port *vp = vhost_of(p);
 	char perm[16];
 
 	json_object_set_new(obj, "path", json_string(vp->path));
@@ -570,3 +570,117 @@ void vhost_port_describe(const struct port *p, json_t *obj, bool config_only)
 			    json_integer((json_int_t)vp->refused_frontends));
 	json_object_set_new(obj, "waiting_frontends", json_integer(vp->waiting_frontends));
 }
+
+/* ---- the datapath's operations ------------------------------------------ */
+
+static uint16_t vhost_rx_burst(struct port *p, uint16_t *cursor, struct rte_mbuf **pkts,
+			       uint16_t n)
+{
+	const struct vhost_port *vp = vhost_of(p);
+	uint16_t got = 0;
+
+	if (!vhost_port_is_ready(vp))
+		return 0;
+	for (uint16_t i = 0; i < vp->nr_queue_pairs && got == 0; i++) {
+		uint16_t q = *cursor % vp->nr_queue_pairs;
+
+		*cursor = (uint16_t)(q + 1);
+		got = rte_vhost_dequeue_burst(vp->vid, VHOST_GUEST_TXQ(q), port_pool(), pkts, n);
+	}
+	return got;
+}
+
+/* rte_vhost copies into the guest's buffers: what it sent is freed here. */
+static uint16_t vhost_tx_burst(struct port *p, unsigned int wi, struct rte_mbuf **pkts,
+			       uint16_t n)
+{
+	const struct vhost_port *vp = vhost_of(p);
+	uint32_t enabled = __atomic_load_n(&vp->rxq_enabled, __ATOMIC_ACQUIRE);
+	uint16_t q = 0, sent;
+
+	if (!vhost_port_is_ready(vp))
+		return 0;
+	/* Spread workers over the guest's enabled RX queues. */
+	if (enabled) {
+		unsigned int k = wi % (unsigned int)__builtin_popcount(enabled);
+
+		while (k--)
+			enabled &= enabled - 1;
+		q = (uint16_t)__builtin_ctz(enabled);
+	}
+	sent = rte_vhost_enqueue_burst(vp->vid, VHOST_GUEST_RXQ(q), pkts, n);
+	rte_pktmbuf_free_bulk(pkts, sent);
+	return sent;
+}
+
+static bool vhost_is_up(const struct port *p)
+{
+	return vhost_port_is_ready(vhost_of(p));
+}
+
+static bool vhost_guest_offloads(const struct port *p)
+{
+	return vhost_of(p)->guest_offloads;
+}
+
+/* The guest kicks an eventfd (the TX virtqueue's kickfd) when it adds
+ * packets, once we ask it to (guest notifications on). */
+static bool vhost_idle_arm(struct port *p, bool no_irq, struct idle_set *set)
+{
+	const struct vhost_port *vp = vhost_of(p);
+	bool all = true;
+
+	(void)no_irq;
+	if (!vhost_port_is_ready(vp))
+		return true; /* nothing to wait for: new_device kicks the worker */
+	for (uint16_t q = 0; q < vp->nr_queue_pairs; q++) {
+		struct rte_vhost_vring vring;
+		uint16_t qid = VHOST_GUEST_TXQ(q);
+
+		if (rte_vhost_get_vhost_vring(vp->vid, qid, &vring) != 0 ||
+		    rte_vhost_enable_guest_notification(vp->vid, qid, 1) != 0 ||
+		    idle_set_add_eventfd(set, vring.kickfd) != 0)
+			all = false;
+	}
+	return all;
+}
+
+static void vhost_idle_rearm(struct port *p, bool no_irq)
+{
+	const struct vhost_port *vp = vhost_of(p);
+
+	(void)no_irq;
+	/* With VIRTIO_RING_F_EVENT_IDX this moves the avail event to what we
+	 * have consumed; a stale one means no kick. */
+	if (vhost_port_is_ready(vp))
+		for (uint16_t q = 0; q < vp->nr_queue_pairs; q++)
+			rte_vhost_enable_guest_notification(vp->vid, VHOST_GUEST_TXQ(q), 1);
+}
+
+static void vhost_idle_disarm(struct port *p, bool no_irq, struct idle_set *set)
+{
+	const struct vhost_port *vp = vhost_of(p);
+
+	(void)no_irq, (void)set;
+	if (!vhost_port_is_ready(vp))
+		return;
+	for (uint16_t q = 0; q < vp->nr_queue_pairs; q++)
+		rte_vhost_enable_guest_notification(vp->vid, VHOST_GUEST_TXQ(q), 0);
+}
+
+const struct port_ops vhost_port_ops = {
+	.type = "vhost",
+	.priv_size = sizeof(struct vhost_port),
+	.create = vhost_port_create,
+	.destroy = vhost_port_destroy,
+	.describe = vhost_port_describe,
+	.rx_burst = vhost_rx_burst,
+	.tx_burst = vhost_tx_burst,
+	.is_up = vhost_is_up,
+	.guest_offloads = vhost_guest_offloads,
+	.idle_arm = vhost_idle_arm,
+	.idle_rearm = vhost_idle_rearm,
+	.idle_disarm = vhost_idle_disarm,
+};
+
+PORT_TYPE(vhost_port_ops)

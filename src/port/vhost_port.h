@@ -31,6 +31,8 @@
 
 #include <jansson.h>
 
+#include "port/port.h"
+
 #define VHOST_MAX_QUEUE_PAIRS 8
 
 /* Virtqueue index of queue pair q, as the host sees it: the guest's RX
@@ -65,17 +67,21 @@ struct vhost_port {
 	uint32_t waiting_frontends; /* of those, still connected (vhost_port.c) */
 };
 
-struct port;
+extern const struct port_ops vhost_port_ops;
 
-/* Parse args into p->vhost and start serving/connecting. 0 or -errno. */
-int vhost_port_create(struct port *p, json_t *args, char *err, size_t errlen);
-void vhost_port_destroy(struct port *p);
+static inline struct vhost_port *vhost_of(const struct port *p)
+{
+	return port_priv(p);
+}
+
+static inline bool vhost_port_is(const struct port *p)
+{
+	return p->ops == &vhost_port_ops;
+}
 
 static inline bool vhost_port_is_ready(const struct vhost_port *vp)
 {
 	return __atomic_load_n(&vp->ready, __ATOMIC_ACQUIRE) != 0;
 }
-
-void vhost_port_describe(const struct port *p, json_t *obj, bool config_only);
 
 #endif

@@ -12,7 +12,10 @@
 #include "common/xvio_log.h"
 #include "ctl/ctl_args.h"
 #include "ctl/ctl_figure.h"
+#include "port/eth_port.h"
 #include "port/port.h"
+#include "port/vhost_port.h"
+#include "relay/relay_dp.h"
 #include "worker/placement.h"
 #include "worker/worker.h"
 
@@ -108,22 +111,22 @@ static int lookup_pair(const char *vm_name, const char *nic_name, struct port **
 		snprintf(err, errlen, "no port named '%s'", nic_name);
 		return -ENOENT;
 	}
-	if ((*vm)->type != PORT_VHOST) {
+	if (!vhost_port_is(*vm)) {
 		snprintf(err, errlen, "port '%s' is not a vhost-user port", vm_name);
 		return -EINVAL;
 	}
-	if ((*nic)->type != PORT_ETH) {
+	if (!eth_port_is(*nic)) {
 		snprintf(err, errlen, "port '%s' is not a NIC (eth) port", nic_name);
 		return -EINVAL;
 	}
-	if ((*vm)->relay != NULL || (*nic)->relay != NULL) {
-		snprintf(err, errlen, "port '%s' is already in a relay",
-			 (*vm)->relay ? vm_name : nic_name);
-		return -EBUSY;
-	}
-	if ((*vm)->bport != NULL || (*nic)->bport != NULL) {
-		snprintf(err, errlen, "port '%s' is attached to a bridge",
-			 (*vm)->bport ? vm_name : nic_name);
+	for (struct port *p = *vm; p != NULL; p = p == *vm ? *nic : NULL) {
+		if (p->owner.kind == NULL)
+			continue;
+		if (strcmp(p->owner.kind, "relay") == 0)
+			snprintf(err, errlen, "port '%s' is already in a relay", p->name);
+		else
+			snprintf(err, errlen, "port '%s' is attached to a %s", p->name,
+				 p->owner.kind);
 		return -EBUSY;
 	}
 	return 0;
@@ -184,13 +187,13 @@ int relay_add(json_t *args, char *err, size_t errlen)
 		r->dir[k].vm = vm;
 		r->dir[k].nic = nic;
 		r->dir[k].job.ops = &relay_dir_job_ops;
-		r->dir[k].job.source = k == DIR_VM_TO_NIC ? vm : nic;
+		r->dir[k].job.source = k == DIR_VM_TO_NIC ? &vm->wake : &nic->wake;
 		r->dir[k].job.pinned = pin[k] != NULL;
 		snprintf(r->dir[k].job.name, sizeof(r->dir[k].job.name), "%s/%s", name,
 			 dir_names[k]);
 	}
-	vm->relay = r;
-	nic->relay = r;
+	port_claim(vm, "relay", r->name, err, errlen);   /* lookup_pair: both free */
+	port_claim(nic, "relay", r->name, err, errlen);
 	TAILQ_INSERT_TAIL(&relay_list, r, next);
 	for (int k = 0; k < DIR__COUNT; k++) {
 		rc = job_place(&r->dir[k].job, pin[k]);
@@ -212,8 +215,8 @@ static void relay_destroy(struct relay *r)
 		relay_dir_flush_held(&r->dir[k]);
 	}
 	TAILQ_REMOVE(&relay_list, r, next);
-	r->vm->relay = NULL;
-	r->nic->relay = NULL;
+	port_release(r->vm);
+	port_release(r->nic);
 	XVIO_LOG(INFO, "relay %s removed", r->name);
 	rte_free(r);
 }
@@ -293,7 +296,7 @@ static json_t *dir_to_json(const struct relay_dir *d)
 			"drops", drops);
 	if (d->kind == DIR_NIC_TO_VM)
 		json_object_set_new(obj, "idle_wakeup",
-			json_string(!d->nic->eth.rx_intr ? "timer" :
+			json_string(!eth_of(d->nic)->rx_intr ? "timer" :
 				    d->job.intr_unreliable ? "timer (interrupts unreliable)" :
 				    "interrupt"));
 	if (d->kind == DIR_VM_TO_NIC)

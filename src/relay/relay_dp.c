@@ -11,8 +11,10 @@
 #include <rte_ip.h>
 #include <rte_vhost.h>
 
+#include "port/eth_port.h"
 #include "port/port.h"
-#include "relay/relay.h"
+#include "port/vhost_port.h"
+#include "relay/relay_dp.h"
 #include "relay/relay_offload.h"
 
 static uint64_t stall_cycles;
@@ -144,8 +146,8 @@ static uint16_t vm_enqueue(struct relay_dir *d, const struct vhost_port *vp,
 
 static uint16_t nic_to_vm(struct relay_dir *d, uint64_t now)
 {
-	const struct vhost_port *vp = &d->vm->vhost;
-	const struct eth_port *ep = &d->nic->eth;
+	const struct vhost_port *vp = vhost_of(d->vm);
+	const struct eth_port *ep = eth_of(d->nic);
 	struct rte_mbuf *pkts[RELAY_BURST];
 	uint16_t n = 0, sent;
 
@@ -185,7 +187,7 @@ static uint16_t nic_to_vm(struct relay_dir *d, uint64_t now)
 
 static uint16_t nic_transmit(struct relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct eth_port *ep = &d->nic->eth;
+	const struct eth_port *ep = eth_of(d->nic);
 	uint16_t sent = rte_eth_tx_burst(ep->port_id, 0, pkts, n);
 
 	count_bytes(d, pkts, sent);
@@ -199,7 +201,7 @@ static uint16_t nic_prepare(struct relay_dir *d, struct rte_mbuf **pkts, uint16_
 	uint16_t ok = 0;
 
 	while (ok < n) {
-		ok += rte_eth_tx_prepare(d->nic->eth.port_id, 0, &pkts[ok], n - ok);
+		ok += rte_eth_tx_prepare(eth_of(d->nic)->port_id, 0, &pkts[ok], n - ok);
 		if (ok < n) {
 			drop(d, &pkts[ok], 1, DROP_OFFLOAD_FAILED);
 			memmove(&pkts[ok], &pkts[ok + 1], (size_t)(n - ok - 1) * sizeof(*pkts));
@@ -211,7 +213,7 @@ static uint16_t nic_prepare(struct relay_dir *d, struct rte_mbuf **pkts, uint16_
 
 static uint16_t vm_to_nic(struct relay_dir *d, uint64_t now)
 {
-	const struct vhost_port *vp = &d->vm->vhost;
+	const struct vhost_port *vp = vhost_of(d->vm);
 	struct rte_mbuf *pkts[RELAY_BURST];
 	uint16_t n = 0, sent;
 
@@ -234,7 +236,7 @@ static uint16_t vm_to_nic(struct relay_dir *d, uint64_t now)
 	if (vp->guest_offloads) {
 		/* Prepared frames go straight into the (empty) held array:
 		 * a TSO frame may become dozens. */
-		const struct eth_port *ep = &d->nic->eth;
+		const struct eth_port *ep = eth_of(d->nic);
 
 		n = relay_offload_prepare(d, ep->tx_offloads, pkts, n, d->held, RELAY_HELD_MAX);
 		if (ep->tx_offloads & ~RTE_ETH_TX_OFFLOAD_MULTI_SEGS)

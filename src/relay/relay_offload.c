@@ -10,7 +10,7 @@
 #include <rte_udp.h>
 
 #include "port/port.h"
-#include "relay/relay.h"
+#include "relay/relay_dir.h"
 
 #define TX_CSUM_FLAGS (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_IP_CKSUM)
 

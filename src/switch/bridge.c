@@ -18,7 +18,6 @@
 #include "ctl/ctl_figure.h"
 #include "flow/pkt_parse.h"
 #include "port/port.h"
-#include "relay/relay.h"
 #include "switch/mac_table.h"
 #include "switch/switch_dp.h"
 
@@ -323,17 +322,16 @@ int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
 		snprintf(err, errlen, "no port named '%s'", name);
 		return -ENOENT;
 	}
-	if (p->relay != NULL) {
-		snprintf(err, errlen, "port '%s' is in relay '%s'; a port is in a relay or a "
-			 "bridge, not both", name, p->relay->name);
+	if (p->owner.kind != NULL && strcmp(p->owner.kind, "bridge") == 0) {
+		snprintf(err, errlen, "port '%s' is already on bridge '%s'", name, p->owner.name);
 		return -EBUSY;
 	}
-	if (p->bport != NULL) {
-		snprintf(err, errlen, "port '%s' is already on bridge '%s'", name,
-			 p->bport->bridge->name);
+	if (p->owner.kind != NULL) {
+		snprintf(err, errlen, "port '%s' is in %s '%s'; a port is in a relay or a "
+			 "bridge, not both", name, p->owner.kind, p->owner.name);
 		return -EBUSY;
 	}
-	if (p->type == PORT_VHOST && p->vhost.guest_offloads) {
+	if (p->ops->guest_offloads(p)) {
 		snprintf(err, errlen, "port '%s' has offloads=on, which bridges do not support "
 			 "yet: recreate it with offloads=off", name);
 		return -ENOTSUP;
@@ -379,7 +377,7 @@ int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
 	mac_table_set_limit(br->macs, bp->ofport, mac_limit ?: br->mac_limit);
 	rte_spinlock_init(&bp->tx_lock);
 	bp->job.ops = &bridge_port_job_ops;
-	bp->job.source = p;
+	bp->job.source = &p->wake;
 	bp->job.pinned = pinned;
 	snprintf(bp->job.name, sizeof(bp->job.name), "%s/%s", br->name, name);
 	/* Visible to outputs before the port's own job starts reading. */
@@ -387,7 +385,7 @@ int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
 	if (ofport > br->max_ofport)
 		br->max_ofport = (uint16_t)ofport;
 	br->n_ports++;
-	p->bport = bp;
+	port_claim(p, "bridge", br->name, err, errlen); /* checked free above */
 	bridge_changed(br);
 	rc = job_place(&bp->job, pin);
 	if (rc) {
@@ -422,7 +420,7 @@ int bridge_port_del(struct bridge *br, const char *name, char *err, size_t errle
 	while (br->max_ofport > 0 && br->ports[br->max_ofport] == NULL)
 		br->max_ofport--;
 	br->n_ports--;
-	bp->port->bport = NULL;
+	port_release(bp->port);
 	mac_table_flush_port(br->macs, bp->ofport);
 	bridge_changed(br);
 	/* Other workers may be sending to it until a grace period passes. */

@@ -262,30 +262,9 @@ static bool burst_to_one_port(struct burst_ctx *ctx, const struct dp_entry *pw,
 
 static uint16_t receive(struct bridge_port *bp, struct rte_mbuf **pkts)
 {
-	const struct port *p = bp->port;
-	uint16_t n = 0;
+	struct port *p = bp->port;
 
-	if (p->type == PORT_VHOST) {
-		const struct vhost_port *vp = &p->vhost;
-
-		if (!vhost_port_is_ready(vp))
-			return 0;
-		for (uint16_t i = 0; i < vp->nr_queue_pairs && n == 0; i++) {
-			uint16_t q = bp->next_queue % vp->nr_queue_pairs;
-
-			bp->next_queue = (uint16_t)(q + 1);
-			n = rte_vhost_dequeue_burst(vp->vid, VHOST_GUEST_TXQ(q), port_pool(),
-						    pkts, SWITCH_BURST);
-		}
-	} else {
-		for (uint16_t i = 0; i < p->eth.nb_rxq && n == 0; i++) {
-			uint16_t q = bp->next_queue % p->eth.nb_rxq;
-
-			bp->next_queue = (uint16_t)(q + 1);
-			n = rte_eth_rx_burst(p->eth.port_id, q, pkts, SWITCH_BURST);
-		}
-	}
-	return n;
+	return p->ops->rx_burst(p, &bp->next_queue, pkts, SWITCH_BURST);
 }
 
 static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)

@@ -17,11 +17,9 @@
 #include <rte_rcu_qsbr.h>
 
 #include "common/xvio_log.h"
-#include "port/port.h"
-#include "port/port_idle.h"
 
 /* Idle policy: spin for IDLE_SPIN_LOOPS empty loops, then sleep until a
- * source signals (port_idle.c), the worker is kicked, or a timeout:
+ * source signals (wake_source_ops), the worker is kicked, or a timeout:
  * IDLE_POLL_US if some source cannot signal, else IDLE_MAX_SLEEP_MS
  * as a safety net. */
 #define IDLE_SPIN_LOOPS 4096
@@ -129,16 +127,10 @@ static bool kicked(const struct rte_epoll_event *events, int n, int wake_fd)
  * such wake-ups in a row, its jobs fall back to the poll timer. */
 #define IDLE_SPURIOUS_MAX 64
 
-static void distrust_nic_interrupts(const struct worker_plan *plan, struct idle_set *set)
+static void distrust_signals(const struct worker_plan *plan, struct idle_set *set)
 {
-	for (unsigned int i = 0; i < plan->n; i++) {
-		struct worker_job *j = plan->jobs[i];
-
-		if (j->source->type == PORT_ETH && !j->intr_unreliable) {
-			port_idle_disarm(j, set);
-			j->intr_unreliable = true;
-		}
-	}
+	for (unsigned int i = 0; i < plan->n; i++)
+		plan->jobs[i]->source->ops->distrust(plan->jobs[i], set);
 }
 
 /*
@@ -166,7 +158,7 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 	set->n = 0;
 	idle_set_add_eventfd(set, w->wake_fd);
 	for (unsigned int i = 0; i < plan->n; i++)
-		if (!port_idle_arm(plan->jobs[i], set))
+		if (!plan->jobs[i]->source->ops->arm(plan->jobs[i], set))
 			timer = true;
 	timeout = timer ? IDLE_POLL_US / 1000 : IDLE_MAX_SLEEP_MS;
 	for (;;) {
@@ -176,7 +168,7 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 		/* Arm, then look, then sleep: what arrived before a source was
 		 * (re)armed signalled nothing, so this poll must catch it. */
 		for (unsigned int i = 0; i < plan->n; i++)
-			port_idle_rearm(plan->jobs[i]);
+			plan->jobs[i]->source->ops->rearm(plan->jobs[i]);
 		/* The guest adds a packet, then reads whether to kick; we ask
 		 * for kicks, then read whether it added one. Without a full
 		 * fence our store may pass our load, and both sides miss. */
@@ -212,14 +204,14 @@ static void idle_wait(struct worker *w, const struct worker_plan *plan)
 		if (n > 0) {
 			recheck_until = rte_rdtsc() + recheck_cycles;
 			if (++spurious == IDLE_SPURIOUS_MAX) {
-				distrust_nic_interrupts(plan, set);
+				distrust_signals(plan, set);
 				timeout = IDLE_POLL_US / 1000;
 				timer = true;
 			}
 		}
 	}
 	for (unsigned int i = 0; i < plan->n; i++)
-		port_idle_disarm(plan->jobs[i], set);
+		plan->jobs[i]->source->ops->disarm(plan->jobs[i], set);
 	close(set->epfd);
 }
 

@@ -38,7 +38,6 @@
 
 #include "worker/worker_limits.h"
 
-struct port;
 struct worker;
 
 /* While idle, sources that cannot wake a worker are polled this often. */
@@ -59,6 +58,27 @@ int idle_set_add_eventfd(struct idle_set *set, int fd);
 
 struct worker_job;
 
+/*
+ * What can wake a sleeping worker: a port (port/port.c). Called only
+ * by the worker running the job, around its idle sleep.
+ */
+struct wake_source_ops {
+	/* Ask to be woken through set when packets arrive. Returns false if
+	 * it cannot (then the worker polls it on a timer, IDLE_POLL_US). */
+	bool (*arm)(struct worker_job *job, struct idle_set *set);
+	/* Before each poll while asleep: sources may need re-enabling. */
+	void (*rearm)(struct worker_job *job);
+	/* After the sleep. */
+	void (*disarm)(struct worker_job *job, struct idle_set *set);
+	/* Its signals fired with nothing to read, again and again: stop
+	 * trusting them (job->intr_unreliable) and fall back to the timer. */
+	void (*distrust)(struct worker_job *job, struct idle_set *set);
+};
+
+struct wake_source {
+	const struct wake_source_ops *ops;
+};
+
 struct worker_job_ops {
 	/* Run once: read a burst from the source, send it on. Returns the
 	 * packets moved. */
@@ -74,7 +94,7 @@ struct worker_job_ops {
  */
 struct worker_job {
 	const struct worker_job_ops *ops;
-	struct port *source;       /* armed for idle sleeps (port_idle.c) */
+	struct wake_source *source; /* armed for idle sleeps */
 	char name[64];             /* "r1/vm-to-nic", "br0/vm1": core list */
 
 	/* Private to the running worker. */
