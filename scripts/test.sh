@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Set up, then run every test: cmocka unit tests (meson), the fuzzers for a
 # bounded time (scripts/fuzz.sh, FUZZ_SECONDS each) and the end-to-end tests
-# (pytest, real testpmd frontends, QEMU guests and namespaces).
+# (pytest, real testpmd frontends, QEMU guests and namespaces), after the
+# layer check of src/ (tests/lint).
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ bash scripts/setup.sh || exit 1
 
 meson test -C build --suite unit --print-errorlogs
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash scripts/fuzz.sh | tee build/fuzz.txt
-/usr/bin/python3 -m pytest -v -p no:cacheprovider -o junit_family=legacy --junitxml=build/e2e.xml tests/e2e "$@"
+/usr/bin/python3 -m pytest -v -p no:cacheprovider -o junit_family=legacy --junitxml=build/e2e.xml tests/lint tests/e2e "$@"
 
 /usr/bin/python3 - <<'PY'
 import json, re, sys

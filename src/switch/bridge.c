@@ -18,7 +18,11 @@
 #include "ctl/ctl_figure.h"
 #include "flow/pkt_parse.h"
 #include "port/port.h"
+#include "switch/bridge_flows.h"
+#include "switch/bridge_names.h"
+#include "switch/bridge_rcu.h"
 #include "switch/mac_table.h"
+#include "switch/meter.h"
 #include "switch/switch_dp.h"
 
 static TAILQ_HEAD(, bridge) bridge_list = TAILQ_HEAD_INITIALIZER(bridge_list);
@@ -44,47 +48,6 @@ const char *bridge_drop_name(enum bridge_drop d)
 	return d < BR_DROP__COUNT ? drop_names[d] : "?";
 }
 
-/* ---- deferred frees ----------------------------------------------------- */
-
-struct deferred {
-	void (*fn)(void *);
-	void *p;
-	struct deferred *next;
-};
-
-static struct deferred *pending;
-
-void bridge_defer_free(void (*fn)(void *), void *p)
-{
-	struct deferred *d = malloc(sizeof(*d));
-
-	if (d == NULL) {
-		/* Cannot queue it: wait for the grace period right here. */
-		worker_synchronize();
-		fn(p);
-		return;
-	}
-	*d = (struct deferred){ .fn = fn, .p = p, .next = pending };
-	pending = d;
-}
-
-void bridge_sync(void)
-{
-	struct deferred *d = pending;
-
-	if (d == NULL)
-		return;
-	pending = NULL;
-	worker_synchronize();
-	while (d != NULL) {
-		struct deferred *next = d->next;
-
-		d->fn(d->p);
-		free(d);
-		d = next;
-	}
-}
-
 /* ---- bridges ------------------------------------------------------------ */
 
 struct bridge *bridge_find(const char *name)
@@ -95,6 +58,22 @@ struct bridge *bridge_find(const char *name)
 		if (strcmp(br->name, name) == 0)
 			return br;
 	return NULL;
+}
+
+int bridge_from_args(json_t *args, const char *const *allowed, struct bridge **br,
+		     char *err, size_t errlen)
+{
+	const char *name;
+
+	if (args_check_keys(args, allowed, err, errlen) ||
+	    args_get_str(args, "bridge", NULL, &name, err, errlen))
+		return -EINVAL;
+	*br = bridge_find(name);
+	if (*br == NULL) {
+		snprintf(err, errlen, "no bridge named '%s'", name);
+		return -ENOENT;
+	}
+	return 0;
 }
 
 struct bridge *bridge_first(void)

@@ -18,25 +18,12 @@
 #include "ctl/ctl_module.h"
 #include "flow/pkt_parse.h"
 #include "switch/bridge.h"
+#include "switch/bridge_flows.h"
+#include "switch/bridge_names.h"
+#include "switch/bridge_rcu.h"
 #include "switch/mac_table.h"
 #include "switch/normal_vlan.h"
 #include "switch/xlate.h"
-
-int bridge_from_args(json_t *args, const char *const *allowed, struct bridge **br,
-		     char *err, size_t errlen)
-{
-	const char *name;
-
-	if (args_check_keys(args, allowed, err, errlen) ||
-	    args_get_str(args, "bridge", NULL, &name, err, errlen))
-		return -EINVAL;
-	*br = bridge_find(name);
-	if (*br == NULL) {
-		snprintf(err, errlen, "no bridge named '%s'", name);
-		return -ENOENT;
-	}
-	return 0;
-}
 
 /* "flow 3: unknown field 'nw_dest' (column 5)" */
 static void parse_error(char *err, size_t errlen, int index, const char *text,

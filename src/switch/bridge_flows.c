@@ -12,7 +12,9 @@
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 
-#include "switch/bridge.h"
+#include "switch/bridge_flows.h"
+#include "switch/bridge_names.h"
+#include "switch/bridge_rcu.h"
 
 static struct rule_actions *actions_new(const struct flow_spec *s)
 {

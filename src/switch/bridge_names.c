@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "port/port.h"
-#include "switch/bridge.h"
+#include "switch/bridge_names.h"
 
 struct bridge_port *bridge_port_by_name(const struct bridge *br, const char *name)
 {

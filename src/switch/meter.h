@@ -20,7 +20,7 @@
 #include <rte_meter.h>
 #include <rte_spinlock.h>
 
-#define METER_MAX 4096       /* meter ids 1..METER_MAX */
+#include "switch/bridge_types.h"   /* METER_MAX */
 
 struct meter {
 	uint32_t id;

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "switch/bridge.h"
+#include "switch/bridge_types.h"
 
 /* An access port carries its VLAN; a trunk all, or those of its list. */
 static inline bool normal_vlan_allowed(const struct bridge_port *bp, uint16_t vlan)

@@ -4,15 +4,14 @@
 #include <string.h>
 
 #include <rte_cycles.h>
-#include <rte_ethdev.h>
-#include <rte_vhost.h>
 
 #include "flow/pkt_parse.h"
 #include "port/port.h"
-#include "switch/bridge.h"
+#include "switch/bridge_types.h"
 #include "switch/dp_exec.h"
 #include "switch/flow_cache.h"
 #include "switch/mac_table.h"
+#include "switch/meter.h"
 #include "switch/switch_out.h"
 
 #define SWITCH_BURST 32

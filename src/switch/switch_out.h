@@ -17,7 +17,7 @@
 #include <rte_mbuf.h>
 
 #include "flow/pkt_parse.h"
-#include "switch/bridge.h"
+#include "switch/bridge_types.h"
 
 #define OUT_BATCHES 8
 #define OUT_BATCH_MAX 64

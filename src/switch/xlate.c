@@ -7,6 +7,7 @@
 
 #include "flow/field.h"
 #include "flow/flow_spec.h"
+#include "switch/bridge_names.h"
 
 struct xlate_ctx {
 	const struct bridge *br;

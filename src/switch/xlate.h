@@ -19,7 +19,7 @@
 
 #include "flow/action.h"
 #include "flow/flow_key.h"
-#include "switch/bridge.h"
+#include "switch/bridge_types.h"
 
 #define XLATE_MAX_DEPTH 32      /* nested resubmit/goto_table */
 #define XLATE_MAX_RESUBMITS 4096 /* resubmit/goto_table in all, per packet */

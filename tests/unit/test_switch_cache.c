@@ -17,7 +17,7 @@
 
 #include "flow/flow_spec.h"
 #include "port/port.h"
-#include "switch/bridge.h"
+#include "switch/bridge_names.h"
 #include "switch/flow_cache.h"
 #include "switch/mac_table.h"
 #include "switch/xlate.h"

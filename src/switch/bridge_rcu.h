@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Freeing what workers may still read (rules, action lists, bridge ports,
+ * meters), the rules of the switch's RCU:
+ *
+ *  1. Unpublish first: the control thread stores NULL (or the new version)
+ *     with release before it calls bridge_defer_free(); a worker that loads
+ *     the pointer afterwards cannot see the old object.
+ *  2. Free later: bridge_sync() waits for one grace period
+ *     (worker_synchronize(): every worker has passed a quiescent state,
+ *     which it reports only between bursts, holding no pointer) and then
+ *     runs every deferred free. Command handlers call it once at the end,
+ *     so a batch of changes costs one grace period.
+ *  3. Control thread only, under ctl_lock.
+ */
+#ifndef XVIO_BRIDGE_RCU_H
+#define XVIO_BRIDGE_RCU_H
+
+void bridge_defer_free(void (*fn)(void *), void *p);
+void bridge_sync(void);
+
+#endif
