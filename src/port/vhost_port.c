@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_vhost.h>
@@ -569,14 +570,59 @@ static void vhost_port_describe(const struct port *p, json_t *obj, bool config_o
 	json_object_set_new(obj, "refused_frontends",
 			    json_integer((json_int_t)vp->refused_frontends));
 	json_object_set_new(obj, "waiting_frontends", json_integer(vp->waiting_frontends));
+	json_object_set_new(obj, "rx_oversize", json_integer((json_int_t)
+		__atomic_load_n(&vp->rx_oversize, __ATOMIC_RELAXED)));
+	json_object_set_new(obj, "rx_mbuf_shortages", json_integer((json_int_t)
+		__atomic_load_n(&vp->rx_mbuf_shortages, __ATOMIC_RELAXED)));
 }
 
 /* ---- the datapath's operations ------------------------------------------ */
 
+/* The guest's frame limit: its MTU plus Ethernet and VLAN headers if it
+ * negotiated one, else VHOST_MAX_FRAME. TSO frames are bounded by the
+ * offload (64 KB) instead. */
+static uint32_t max_frame(const struct vhost_port *vp)
+{
+	return vp->mtu ? (uint32_t)vp->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN : VHOST_MAX_FRAME;
+}
+
+/* Drop what a guest may not send; keeps the order of the rest. */
+static uint16_t drop_oversize(struct vhost_port *vp, struct rte_mbuf **pkts, uint16_t n,
+			      uint32_t limit)
+{
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(m->pkt_len > limit && !(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG))) {
+			rte_pktmbuf_free(m);
+			vp->rx_oversize++;
+		} else {
+			pkts[kept++] = m;
+		}
+	}
+	return kept;
+}
+
+/* rte_vhost returns 0 both for an empty ring and when it cannot take
+ * buffers for what waits (it allocates min(n, waiting) at once): tell the
+ * two apart, cheapest question first. */
+static void count_shortage(struct vhost_port *vp, uint16_t q, struct rte_mempool *pool,
+			   uint16_t n)
+{
+	uint32_t waiting = rte_vhost_rx_queue_count(vp->vid, VHOST_GUEST_TXQ(q));
+
+	if (waiting > 0 && rte_mempool_avail_count(pool) < RTE_MIN((uint32_t)n, waiting))
+		vp->rx_mbuf_shortages++;
+}
+
 static uint16_t vhost_rx_burst(struct port *p, uint16_t *cursor, struct rte_mbuf **pkts,
 			       uint16_t n)
 {
-	const struct vhost_port *vp = vhost_of(p);
+	struct vhost_port *vp = vhost_of(p);
+	struct rte_mempool *pool = port_pool();
+	uint32_t limit;
 	uint16_t got = 0;
 
 	if (!vhost_port_is_ready(vp))
@@ -585,8 +631,14 @@ static uint16_t vhost_rx_burst(struct port *p, uint16_t *cursor, struct rte_mbuf
 		uint16_t q = *cursor % vp->nr_queue_pairs;
 
 		*cursor = (uint16_t)(q + 1);
-		got = rte_vhost_dequeue_burst(vp->vid, VHOST_GUEST_TXQ(q), port_pool(), pkts, n);
+		got = rte_vhost_dequeue_burst(vp->vid, VHOST_GUEST_TXQ(q), pool, pkts, n);
+		if (unlikely(got == 0))
+			count_shortage(vp, q, pool, n);
 	}
+	limit = max_frame(vp);
+	for (uint16_t i = 0; i < got; i++)
+		if (unlikely(pkts[i]->pkt_len > limit))
+			return drop_oversize(vp, pkts, got, limit);
 	return got;
 }
 

@@ -34,6 +34,10 @@
 #include "port/port.h"
 
 #define VHOST_MAX_QUEUE_PAIRS 8
+/* The longest frame taken from a guest that negotiated no MTU and asks
+ * for no TSO: a 9216-byte jumbo frame, as switches allow, with a VLAN tag.
+ * Longer ones would only pin chains of buffers; they are dropped, counted. */
+#define VHOST_MAX_FRAME (9216 + 4)
 
 /* Virtqueue index of queue pair q, as the host sees it: the guest's RX
  * ring is the host's enqueue side. */
@@ -65,6 +69,13 @@ struct vhost_port {
 	uint64_t disconnects;
 	uint64_t refused_frontends; /* connections set up while the port had one */
 	uint32_t waiting_frontends; /* of those, still connected (vhost_port.c) */
+
+	/* Written only by the one worker that reads the port (its owner's
+	 * job), read relaxed by the control plane. */
+	uint64_t rx_oversize;      /* guest frames over VHOST_MAX_FRAME (or the
+				    * negotiated MTU), dropped */
+	uint64_t rx_mbuf_shortages; /* polls that left guest frames waiting for
+				     * want of free packet buffers */
 };
 
 extern const struct port_ops vhost_port_ops;

@@ -163,12 +163,7 @@ static uint16_t nic_to_vm(struct relay_dir *d, uint64_t now)
 		sent = vm_enqueue(d, vp, ep->has_rss_hash, held, d->held_n);
 		return held_retried(d, sent, now);
 	}
-	for (uint16_t i = 0; i < ep->nb_rxq && n == 0; i++) {
-		uint16_t q = d->next_queue;
-
-		d->next_queue = (uint16_t)((q + 1) % ep->nb_rxq);
-		n = rte_eth_rx_burst(ep->port_id, q, pkts, RELAY_BURST);
-	}
+	n = d->nic->ops->rx_burst(d->nic, &d->next_queue, pkts, RELAY_BURST);
 	if (n == 0)
 		return 0;
 	if (!vhost_port_is_ready(vp)) {
@@ -222,15 +217,7 @@ static uint16_t vm_to_nic(struct relay_dir *d, uint64_t now)
 		d->held_off += sent;
 		return held_retried(d, sent, now);
 	}
-	if (!vhost_port_is_ready(vp))
-		return 0;
-	for (uint16_t i = 0; i < vp->nr_queue_pairs && n == 0; i++) {
-		uint16_t q = d->next_queue;
-
-		d->next_queue = (uint16_t)((q + 1) % vp->nr_queue_pairs);
-		n = rte_vhost_dequeue_burst(vp->vid, VHOST_GUEST_TXQ(q), port_pool(),
-					    pkts, RELAY_BURST);
-	}
+	n = d->vm->ops->rx_burst(d->vm, &d->next_queue, pkts, RELAY_BURST);
 	if (n == 0)
 		return 0;
 	if (vp->guest_offloads) {

@@ -248,18 +248,20 @@ def redirected(f):
     return f
 
 
-@pytest.mark.parametrize("flows, rewrite", [
-    (["priority=0,actions=normal"], lambda f: f),
-    (["in_port=1,actions=output:2,mod_dl_dst:02:00:00:00:00:99,output:3"], redirected),
-], ids=["normal", "output_rewrite_output"])
-def test_chained_frames_from_a_vhost_port_reach_every_output_byte_exact(
-        xviod, workdir, flows, rewrite):
-    """A VM's virtio-net driver (testpmd's virtio-user) sends one burst of
-    5000-byte frames, each in three buffers; rte_vhost hands xviod each as
-    a chain. Both outputs get every frame whole, and the pool gets every
-    buffer back once."""
+def vhost_burst(xviod, workdir, flows, txpkts, burst=32):
+    """A VM's virtio-net driver (testpmd's virtio-user) on ofport 1 of a
+    3-port bridge sends one burst of `burst` frames made of the buffers
+    txpkts lists; rte_vhost hands xviod each as a chain. Returns what the two
+    net_pcap ports wrote and the VM port's counters, after checking that
+    the pool got every buffer back once."""
     from harness import Testpmd, wait_for
     from switch_bed import read_pcap, write_pcap
+
+    def rx_done():
+        port = xviod.port("vm1")
+        seen = next(p for p in xviod.ctl("bridge", "show", "brj")["ports"]
+                    if p["ofport"] == 1)["rx_packets"]
+        return seen + port["rx_oversize"] >= burst
 
     before = mbufs_in_use(xviod)
     xviod.ctl("port", "add", "vm1", "vhost", "vm1.sock")
@@ -275,14 +277,14 @@ def test_chained_frames_from_a_vhost_port_reach_every_output_byte_exact(
     tp = Testpmd("vmj", [f"net_virtio_user0,path={workdir}/vm1.sock"], workdir)
     try:
         wait_for(lambda: xviod.port("vm1")["state"] == "connected", "the VM to connect")
-        tp.cmd("set txpkts 2000,2000,1000")
+        tp.cmd("set txpkts " + ",".join(str(n) for n in txpkts))
+        tp.cmd(f"set burst {burst}")   # each frame takes len(txpkts) descriptors
         tp.cmd("start tx_first 1")   # one burst of 32, then io: nothing comes back
-        wait_for(lambda: next(p for p in xviod.ctl("bridge", "show", "brj")["ports"]
-                              if p["ofport"] == 1)["rx_packets"] >= 32,
-                 "the bridge to receive the VM's burst")
+        wait_for(rx_done, "the bridge to take the VM's burst")
         tp.cmd("stop")
     finally:
         tp.quit()
+    vm = xviod.port("vm1")
     for n in (2, 3):
         xviod.ctl("bridge", "port-del", "brj", f"nic{n}")
         xviod.ctl("port", "del", f"nic{n}")
@@ -290,7 +292,35 @@ def test_chained_frames_from_a_vhost_port_reach_every_output_byte_exact(
     xviod.ctl("port", "del", "vm1")
     xviod.ctl("bridge", "del", "brj")
     assert mbufs_in_use(xviod) == before, "buffers leaked or freed twice"
-    out2, out3 = read_pcap(workdir / "out2.pcap"), read_pcap(workdir / "out3.pcap")
+    return read_pcap(workdir / "out2.pcap"), read_pcap(workdir / "out3.pcap"), vm
+
+
+@pytest.mark.parametrize("flows, rewrite", [
+    (["priority=0,actions=normal"], lambda f: f),
+    (["in_port=1,actions=output:2,mod_dl_dst:02:00:00:00:00:99,output:3"], redirected),
+], ids=["normal", "output_rewrite_output"])
+def test_chained_frames_from_a_vhost_port_reach_every_output_byte_exact(
+        xviod, workdir, flows, rewrite):
+    """5000-byte frames, each in three buffers: both outputs get every
+    frame whole, and the pool gets every buffer back once."""
+    out2, out3, vm = vhost_burst(xviod, workdir, flows, (2000, 2000, 1000))
     assert len(out2) == 32 and all(len(f) == 5000 and UDP in Ether(f) for f in out2)
     assert len(set(out2)) == 1, "testpmd sends one frame again and again"
     assert_frames(out3, [rewrite(f) for f in out2])
+    assert vm["rx_oversize"] == 0
+
+
+def test_frames_longer_than_a_jumbo_frame_from_a_guest_are_dropped_and_counted(
+        xviod, workdir):
+    """A guest that negotiated no MTU and no TSO sends 16000-byte frames in
+    eight buffers each: more than the 9220 bytes (9216 and a VLAN tag) any
+    switch takes. Each is dropped where it enters, counted in the port's
+    rx_oversize, its buffers returned; a 9216-byte frame still passes."""
+    out2, out3, vm = vhost_burst(xviod, workdir, ["priority=0,actions=normal"], (2000,) * 8,
+                                 burst=16)
+    assert out2 == [] and out3 == []
+    assert vm["rx_oversize"] == 16
+    out2, _, vm = vhost_burst(xviod, workdir, ["priority=0,actions=normal"],
+                              (2000, 2000, 2000, 2000, 1216), burst=16)
+    assert len(out2) == 16 and all(len(f) == 9216 for f in out2)
+    assert vm["rx_oversize"] == 0
