@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 XVIOD = ROOT / "build" / "xviod"
 XVIOCTL = ROOT / "build" / "xvioctl"
+# bench/switch --baseline DIR: the build measured beside this one.
+XVIOD_BASE = XVIOCTL_BASE = None
 TESTPMD = "dpdk-testpmd"
 
 _alive = []  # subprocess.Popen of everything we started and not yet reaped

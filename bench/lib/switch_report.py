@@ -109,6 +109,37 @@ def paired_table(data):
     return "\n".join(rows)
 
 
+def baseline_table(data):
+    """With --baseline: this build ("xvio") against the one before the change
+    ("base"), best of reps and paired by rep."""
+    if not data["conditions"].get("baseline"):
+        return ""
+    g = groups(data["runs"])
+    rows = ["| scenario | Mpps new best / base best | c/p new best / base best "
+            "| new / base Mpps, paired median (min–max) | overhead new / base / OVS (best c/p − limit's) |",
+            "|---|---:|---:|---:|---:|"]
+    for s in data["conditions"]["scenarios"]:
+        n = s["name"]
+        new, base = g.get((n, "xvio"), []), g.get((n, "base"), [])
+        if not new or not base:
+            continue
+        reps = {}
+        for x in new + base:
+            reps.setdefault(x["rep"], {})[x["contender"]] = x
+        ratio = [v["xvio"]["mpps"] / v["base"]["mpps"] for v in reps.values()
+                 if "xvio" in v and "base" in v and v["base"].get("mpps")]
+        cp = {c: stat(g.get((n, c), []), "cycles_per_packet", min)[1]
+              for c in ("xvio", "base", "ovs", "limit")}
+        over = " / ".join(fmt(cp[c] - cp["limit"], 0) for c in ("xvio", "base", "ovs"))
+        paired = (f"{statistics.median(ratio):.3f} ({min(ratio):.3f}–{max(ratio):.3f})"
+                  if ratio else "–")
+        rows.append(f"| {n} | {fmt(stat(new, 'mpps', max)[1], 2)} / "
+                    f"{fmt(stat(base, 'mpps', max)[1], 2)} | {fmt(cp['xvio'], 0)} / "
+                    f"{fmt(cp['base'], 0)} | {paired} | {over} |")
+    return "\n".join(["## This build against the baseline", "",
+                      f"Baseline: {data['conditions']['baseline']}.", ""] + rows + [""])
+
+
 def detail_table(data):
     """Per scenario and contender: where the switch found its decisions,
     whether the generator or the switch set the pace, and the noise."""
@@ -175,6 +206,7 @@ def markdown(data, png_name):
         "Paired by rep (each rep ran the three contenders back to back; overhead is "
         "against the limit of the same rep):", "",
         paired_table(data), "",
+        baseline_table(data),
         f"![plot]({png_name})", "",
         "## Details", "",
         "Busy: share of the core's TSC cycles spent on bursts that moved packets. If the "

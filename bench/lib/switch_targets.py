@@ -52,11 +52,15 @@ def _window(a, b, tsc_hz, packets, busy, extra=None):
 class XvioSwitch:
     name = "xvio"
 
+    @staticmethod
+    def binaries():
+        return procs.XVIOD, procs.XVIOCTL
+
     def __init__(self, workdir, s, tag):
         self.dir = Path(workdir)
         self.ctl_sock = self.dir / "ctl.sock"
         self.log = open(self.dir / "xviod.log", "w")
-        self.proc = _spawn([str(procs.XVIOD), "-w", str(SWITCH_CPU), "-c", str(self.ctl_sock),
+        self.proc = _spawn([str(self.binaries()[0]), "-w", str(SWITCH_CPU), "-c", str(self.ctl_sock),
                             "-s", str(self.dir), "-m", "1024", "--file-prefix", f"{tag}-x",
                             "--no-rebalance"], stdout=self.log, stderr=subprocess.STDOUT)
         self.pids = [self.proc.pid]
@@ -85,7 +89,7 @@ class XvioSwitch:
             return False
 
     def ctl(self, *args, timeout=120):
-        out = subprocess.run([str(procs.XVIOCTL), "-s", str(self.ctl_sock), "--json", *args],
+        out = subprocess.run([str(self.binaries()[1]), "-s", str(self.ctl_sock), "--json", *args],
                              capture_output=True, text=True, timeout=timeout)
         if out.returncode:
             raise RuntimeError(f"xvioctl {' '.join(args[:3])}: {out.stderr.strip()[-300:]}")
@@ -253,4 +257,14 @@ class LimitIo:
         self.t.stop()
 
 
-TARGETS = {t.name: t for t in (XvioSwitch, OvsSwitch, LimitIo)}
+class XvioBaseline(XvioSwitch):
+    """Another xvio build (bench/switch --baseline DIR): the same scenario
+    on the code before a change, interleaved with it."""
+    name = "base"
+
+    @staticmethod
+    def binaries():
+        return procs.XVIOD_BASE, procs.XVIOCTL_BASE
+
+
+TARGETS = {t.name: t for t in (XvioSwitch, XvioBaseline, OvsSwitch, LimitIo)}
