@@ -94,8 +94,10 @@ class Xviod:
     side of relay I is `nic_device(I)`: by default a net_vhost port whose
     socket the generator connects to."""
 
-    def __init__(self, workdir, n_relays, cpu, prefix, nic_device=None, extra=()):
+    def __init__(self, workdir, n_relays, cpu, prefix, nic_device=None, extra=(),
+                 binaries=None):
         self.dir = Path(workdir)
+        self.xviod, self.xvioctl = binaries or (XVIOD, XVIOCTL)
         self.sock = self.dir / "ctl.sock"
         config = self.dir / "xviod.json"
         if nic_device is None:
@@ -108,7 +110,7 @@ class Xviod:
                         "core": cpu} for i in range(n_relays)],
             "rebalance": False}))
         self.log = open(self.dir / "xviod.log", "w")
-        self.proc = _spawn([str(XVIOD), "-w", str(cpu), "-c", str(self.sock),
+        self.proc = _spawn([str(self.xviod), "-w", str(cpu), "-c", str(self.sock),
                             "-s", str(self.dir), "-m", "1024", "--file-prefix", prefix,
                             "-f", str(config), "--no-rebalance", *extra],
                            stdout=self.log, stderr=subprocess.STDOUT)
@@ -127,7 +129,7 @@ class Xviod:
             return False
 
     def ctl(self, *args):
-        out = subprocess.run([str(XVIOCTL), "-s", str(self.sock), "--json", *args],
+        out = subprocess.run([str(self.xvioctl), "-s", str(self.sock), "--json", *args],
                              capture_output=True, text=True, timeout=30, check=True)
         return json.loads(out.stdout)
 

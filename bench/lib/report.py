@@ -79,6 +79,32 @@ def table(data):
     return "\n".join(rows)
 
 
+def baseline_table(data):
+    """With --baseline: this build against the one before the change, best
+    of reps and paired by rep."""
+    if not data["conditions"].get("baseline"):
+        return ""
+    ok = [r for r in data["runs"] if "error" not in r and r.get("mpps")]
+    rows = ["| size | relays | Mpps new best / base best | c/p new best / base best "
+            "| new / base Mpps, paired median (min–max) |", "|---:|---:|---:|---:|---:|"]
+    for size, n in sorted({(r["size"], r["relays"]) for r in ok}):
+        runs = {c: [r for r in ok if (r["size"], r["relays"], r["contender"]) == (size, n, c)]
+                for c in ("xviod", "base")}
+        if not runs["xviod"] or not runs["base"]:
+            continue
+        base_by_rep = {r["rep"]: r for r in runs["base"]}
+        ratio = [r["mpps"] / base_by_rep[r["rep"]]["mpps"] for r in runs["xviod"]
+                 if r["rep"] in base_by_rep]
+        best = {c: (max(r["mpps"] for r in v),
+                    min((r["cycles_per_packet"] for r in v if r.get("cycles_per_packet")),
+                        default=float("nan"))) for c, v in runs.items()}
+        paired = f"{med(ratio):.3f} ({min(ratio):.3f}–{max(ratio):.3f})" if ratio else "–"
+        rows.append(f"| {size} B | {n} | {fmt(best['xviod'][0], 2)} / {fmt(best['base'][0], 2)} "
+                    f"| {fmt(best['xviod'][1], 0)} / {fmt(best['base'][1], 0)} | {paired} |")
+    return "\n".join(["## This build against the baseline", "",
+                      f"Baseline: {data['conditions']['baseline']}.", ""] + rows + ["", ""])
+
+
 def idle_table(data):
     rows = ["| relays | contender | CPU use (% of one CPU) |", "|---:|---|---:|"]
     for e in data["idle"]:
@@ -153,6 +179,7 @@ def markdown(data, png_name):
         "The generator column shows whether the generator was the bottleneck "
         f"(its core has {tsc / 1e6 if tsc else 0:.0f} M cycles per second).", "",
         table(data), "",
+        baseline_table(data),
         f"![plot]({png_name})", "",
         "## Idle", "",
         "Relays up, generator connected, no traffic; utime+stime of the process from "

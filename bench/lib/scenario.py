@@ -14,6 +14,7 @@ import os
 import shutil
 import time
 
+import procs  # noqa: E402  (XVIOD_BASE is set at run time)
 from procs import (Testpmd, Xviod, cpu_seconds, involuntary_switches, steal_ticks,
                    wait_for)
 
@@ -55,8 +56,8 @@ class XviodTarget:
     """xviod: Mpps and cycles/packet from its worker core's own counters."""
     name = "xviod"
 
-    def __init__(self, workdir, n_relays, tag):
-        self.x = Xviod(workdir, n_relays, WORKER_CPU, f"{tag}-x")
+    def __init__(self, workdir, n_relays, tag, binaries=None):
+        self.x = Xviod(workdir, n_relays, WORKER_CPU, f"{tag}-x", binaries=binaries)
         self.pid = self.x.proc.pid
 
     def begin(self):
@@ -104,7 +105,15 @@ class LimitTarget:
         self.t.stop()
 
 
-TARGETS = {"xviod": XviodTarget, "limit": LimitTarget}
+class BaselineTarget(XviodTarget):
+    """Another xviod build (bench/run --baseline DIR), measured the same way."""
+    name = "base"
+
+    def __init__(self, workdir, n_relays, tag):
+        super().__init__(workdir, n_relays, tag, (procs.XVIOD_BASE, procs.XVIOCTL_BASE))
+
+
+TARGETS = {"xviod": XviodTarget, "base": BaselineTarget, "limit": LimitTarget}
 
 
 def start_generator(workdir, n_relays, size, tag):
