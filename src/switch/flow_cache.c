@@ -61,16 +61,45 @@ void flow_cache_flush(struct flow_cache *c)
 	free_entries(c);
 }
 
-/* Drop the MEGAFLOW_EVICT oldest megaflows, and every EMC and port slot
- * of this epoch that points at one (older slots are never read). */
-static void evict_oldest(struct flow_cache *c)
+static void append(struct flow_cache *c, struct dp_node *n)
 {
-	struct dp_node *n = c->oldest;
-	unsigned int k;
+	n->newer = NULL;
+	if (c->newest != NULL)
+		c->newest->newer = n;
+	else
+		c->oldest = n;
+	c->newest = n;
+}
 
-	for (k = 0; k < MEGAFLOW_EVICT && n != NULL; k++, n = n->newer) {
+/*
+ * Drop MEGAFLOW_EVICT megaflows, least used first, and every EMC and port
+ * slot of this epoch that points at one (older slots are never read).
+ * The clock hand is the list's head: an entry hit since it last came by
+ * goes to the tail with its mark cleared; one that was not is dropped.
+ * After one whole turn every mark is clear, so it always ends.
+ */
+static void evict_least_used(struct flow_cache *c)
+{
+	struct dp_node *gone = NULL;
+	unsigned int k = 0, spared = 0;
+
+	while (k < MEGAFLOW_EVICT && c->oldest != NULL) {
+		struct dp_node *n = c->oldest;
+
+		c->oldest = n->newer;
+		if (c->oldest == NULL)
+			c->newest = NULL;
+		if (n->e.used && spared < c->n_megaflows) {
+			n->e.used = false;
+			spared++;
+			append(c, n);
+			continue;
+		}
 		cls_remove(c->megaflows, &n->cr);
 		n->e.evicted = true;
+		n->newer = gone;
+		gone = n;
+		k++;
 	}
 	for (unsigned int i = 0; i < EMC_ENTRIES; i++)
 		if (c->emc[i].epoch == c->epoch && c->emc[i].entry->evicted)
@@ -78,14 +107,12 @@ static void evict_oldest(struct flow_cache *c)
 	for (unsigned int i = 0; i <= BRIDGE_MAX_PORTS; i++)
 		if (c->by_port[i].epoch == c->epoch && c->by_port[i].entry->evicted)
 			c->by_port[i].epoch = c->epoch - 1;
-	while (c->oldest != n) {
-		struct dp_node *old = c->oldest;
+	while (gone != NULL) {
+		struct dp_node *next = gone->newer;
 
-		c->oldest = old->newer;
-		free(old);
+		free(gone);
+		gone = next;
 	}
-	if (n == NULL)
-		c->newest = NULL;
 	c->n_megaflows -= k;
 	c->evictions += k;
 }
@@ -146,7 +173,7 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 
 	xlate(br, key, &prog, &wc, NULL);
 	if (c->n_megaflows >= MEGAFLOW_MAX)
-		evict_oldest(c);
+		evict_least_used(c);
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
 		n_words += m[i] != 0;
 	n = node_new(n_words, prog.n_rules, prog.n_ops);
@@ -175,11 +202,7 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 		free(n);
 		return NULL;
 	}
-	if (c->newest != NULL)
-		c->newest->newer = n;
-	else
-		c->oldest = n;
-	c->newest = n;
+	append(c, n);
 	c->n_megaflows++;
 	return e;
 }
@@ -194,11 +217,13 @@ const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct brid
 
 	if (s->epoch == c->epoch && s->hash == h && dp_entry_hits(s->entry, key)) {
 		*level = CACHE_EMC;
+		s->entry->used = true;
 		return s->entry;
 	}
 	cr = cls_lookup(c->megaflows, key, NULL);
 	if (cr != NULL) {
 		e = &container_of(cr, struct dp_node, cr)->e;
+		e->used = true;
 		*level = CACHE_MEGAFLOW;
 	} else {
 		e = install(c, br, key);

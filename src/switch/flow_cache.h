@@ -18,8 +18,10 @@
  * such packets are not even parsed (flow_cache_port_entry).
  *
  * Private to one worker: no locks, no atomics. The whole cache is emptied
- * when the bridge's generation changes (bridge.h); a full megaflow cache
- * drops its oldest entries (counted as evictions).
+ * when the bridge's generation changes (bridge_types.h). A full megaflow
+ * cache drops MEGAFLOW_EVICT entries that went unused longest (counted as
+ * evictions): a clock over the entries in insertion order, where an entry
+ * hit since the hand last passed gets a second chance.
  */
 #ifndef XVIO_FLOW_CACHE_H
 #define XVIO_FLOW_CACHE_H
@@ -37,8 +39,8 @@
 /* 256k: 100k exact rules (one megaflow each) fit; ~100 MB at most per
  * worker and bridge, allocated as flows appear. */
 #define MEGAFLOW_MAX 262144
-/* A full megaflow cache drops its oldest sixteenth: their packets are
- * translated again, the rest of the cache stays warm. */
+/* A full megaflow cache drops a sixteenth, the least used: their packets
+ * are translated again, the rest of the cache stays warm. */
 #define MEGAFLOW_EVICT (MEGAFLOW_MAX / 16)
 #define MAC_CACHE_ENTRIES 1024
 
@@ -54,6 +56,7 @@ struct dp_entry {
 	uint8_t drop;                   /* enum bridge_drop if n_ops == 0 */
 	bool port_wide;                 /* see above */
 	bool evicted;                   /* leaving the cache (flow_cache.c) */
+	bool used;                      /* hit since the eviction clock passed */
 	uint16_t n_ops;
 	uint16_t n_stats;
 	uint8_t idx[FLOW_KEY_WORDS];    /* key word of each match word */
@@ -66,7 +69,7 @@ struct dp_entry {
 } __rte_cache_aligned;
 
 struct dp_node {
-	struct dp_node *newer;          /* all entries, oldest first */
+	struct dp_node *newer;          /* all entries, in the eviction clock's order */
 	struct cls_rule cr;             /* in the megaflow classifier */
 	struct dp_entry e;              /* last: it grows */
 };
@@ -136,10 +139,16 @@ const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct brid
 					 enum cache_level *level);
 
 /* The port-wide entry for packets from ofport, or NULL. */
-static inline const struct dp_entry *flow_cache_port_entry(const struct flow_cache *c,
+static inline const struct dp_entry *flow_cache_port_entry(struct flow_cache *c,
 							   uint16_t ofport)
 {
-	return c->by_port[ofport].epoch == c->epoch ? c->by_port[ofport].entry : NULL;
+	struct dp_entry *e;
+
+	if (c->by_port[ofport].epoch != c->epoch)
+		return NULL;
+	e = c->by_port[ofport].entry;
+	e->used = true;
+	return e;
 }
 
 #endif

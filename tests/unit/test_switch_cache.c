@@ -433,7 +433,7 @@ static void cache_levels_upcall_then_emc_then_megaflow(void **state)
 	flow_cache_destroy(c);
 }
 
-static void full_megaflow_cache_evicts_its_oldest_and_counts(void **state)
+static void full_megaflow_cache_evicts_a_sixteenth_and_counts(void **state)
 {
 	struct flow_cache *c = flow_cache_create(0);
 	struct flow_key first = key_of("in_port=1,ip"), last;
@@ -461,6 +461,34 @@ static void full_megaflow_cache_evicts_its_oldest_and_counts(void **state)
 	first.nw_src = 0;
 	assert_non_null(flow_cache_lookup(c, &br, &first, flow_cache_hash(&first), &lv));
 	assert_int_equal(lv, CACHE_UPCALL);
+	flow_cache_destroy(c);
+}
+
+/* A megaflow in use survives a full cache that keeps filling with
+ * one-packet flows: eviction goes by use, not by age. */
+static void full_megaflow_cache_evicts_what_went_unused(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+	struct flow_key hot = key_of("in_port=1,ip");
+	enum cache_level lv;
+
+	(void)state;
+	add("ip,actions=output:2");
+	add("priority=40000,ip,nw_src=255.255.255.255,actions=drop");
+	hot.nw_src = rte_cpu_to_be_32(0xfffffff0);
+	assert_non_null(flow_cache_lookup(c, &br, &hot, flow_cache_hash(&hot), &lv));
+	for (uint32_t i = 0; i <= 2 * MEGAFLOW_MAX; i++) {
+		struct flow_key k = key_of("in_port=1,ip");
+
+		k.nw_src = rte_cpu_to_be_32(i);
+		assert_non_null(flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv));
+		if (i % 1024 == 0) {   /* the hot flow keeps sending */
+			assert_non_null(flow_cache_lookup(c, &br, &hot, flow_cache_hash(&hot), &lv));
+			assert_int_not_equal(lv, CACHE_UPCALL);
+		}
+	}
+	assert_true(c->evictions >= MEGAFLOW_MAX);
+	assert_true(c->n_megaflows <= MEGAFLOW_MAX);
 	flow_cache_destroy(c);
 }
 
@@ -557,7 +585,8 @@ int main(void)
 		T(a_hit_stamped_after_now_is_not_idle),
 		T(a_mac_seen_after_now_is_not_aged_out),
 		T(cache_levels_upcall_then_emc_then_megaflow),
-		T(full_megaflow_cache_evicts_its_oldest_and_counts),
+		T(full_megaflow_cache_evicts_a_sixteenth_and_counts),
+		T(full_megaflow_cache_evicts_what_went_unused),
 		T(cached_answers_equal_fresh_translation),
 		T(in_port_only_output_is_remembered_per_port_until_flushed),
 	};
