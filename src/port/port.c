@@ -29,6 +29,15 @@ int port_pool_create(unsigned int nb_mbufs)
 	return pktmbuf_pool == NULL ? -rte_errno : 0;
 }
 
+bool port_pool_short;
+
+void port_pool_check(void)
+{
+	bool low = rte_mempool_avail_count(pktmbuf_pool) < pktmbuf_pool->size / 8;
+
+	__atomic_store_n(&port_pool_short, low, __ATOMIC_RELAXED);
+}
+
 struct rte_mempool *port_pool(void)
 {
 	return pktmbuf_pool;

@@ -111,6 +111,13 @@ void port_release(struct port *p);
 int port_pool_create(unsigned int nb_mbufs);
 struct rte_mempool *port_pool(void);
 
+/* Is the pool short of free buffers (under an eighth free)? Set by the
+ * control thread once a second (port_pool_check), read by workers, which
+ * only then ask whether a receive that found nothing went without for
+ * want of buffers: the question costs a lock and a cache miss. */
+extern bool port_pool_short;
+void port_pool_check(void);
+
 /* Where relative vhost socket paths are created. */
 void port_set_vhost_dir(const char *dir);
 const char *port_vhost_dir(void);

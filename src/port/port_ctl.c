@@ -83,10 +83,17 @@ static int port_module_init(char *err, size_t errlen)
 	return 0;
 }
 
+static void port_module_tick(uint64_t interval_cycles)
+{
+	(void)interval_cycles;
+	port_pool_check();
+}
+
 static const struct xvio_module port_module = {
 	.name = "port",
 	.rank = 10,
 	.init = port_module_init,
+	.tick = port_module_tick,
 	.fini = port_del_all,
 	.commands = port_commands,
 	.n_commands = RTE_DIM(port_commands),

@@ -607,7 +607,7 @@ static uint16_t drop_oversize(struct vhost_port *vp, struct rte_mbuf **pkts, uin
 
 /* rte_vhost returns 0 both for an empty ring and when it cannot take
  * buffers for what waits (it allocates min(n, waiting) at once): tell the
- * two apart, cheapest question first. */
+ * two apart. Asked only while the pool is short (port_pool_short). */
 static void count_shortage(struct vhost_port *vp, uint16_t q, struct rte_mempool *pool,
 			   uint16_t n)
 {
@@ -632,7 +632,7 @@ static uint16_t vhost_rx_burst(struct port *p, uint16_t *cursor, struct rte_mbuf
 
 		*cursor = (uint16_t)(q + 1);
 		got = rte_vhost_dequeue_burst(vp->vid, VHOST_GUEST_TXQ(q), pool, pkts, n);
-		if (unlikely(got == 0))
+		if (unlikely(got == 0 && __atomic_load_n(&port_pool_short, __ATOMIC_RELAXED)))
 			count_shortage(vp, q, pool, n);
 	}
 	limit = max_frame(vp);
