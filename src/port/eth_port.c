@@ -368,16 +368,7 @@ static void eth_port_describe(const struct port *p, json_t *obj, bool config_onl
 static uint16_t eth_rx_burst(struct port *p, uint16_t *cursor, struct rte_mbuf **pkts,
 			     uint16_t n)
 {
-	const struct eth_port *ep = eth_of(p);
-	uint16_t got = 0;
-
-	for (uint16_t i = 0; i < ep->nb_rxq && got == 0; i++) {
-		uint16_t q = *cursor % ep->nb_rxq;
-
-		*cursor = (uint16_t)(q + 1);
-		got = rte_eth_rx_burst(ep->port_id, q, pkts, n);
-	}
-	return got;
+	return eth_port_receive(eth_of(p), cursor, pkts, n);
 }
 
 static uint16_t eth_tx_burst(struct port *p, unsigned int wi, struct rte_mbuf **pkts,

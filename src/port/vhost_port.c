@@ -625,15 +625,13 @@ static uint16_t vhost_rx_burst(struct port *p, uint16_t *cursor, struct rte_mbuf
 	uint32_t limit;
 	uint16_t got = 0;
 
-	if (!vhost_port_is_ready(vp))
+	got = vhost_port_receive(vp, cursor, pool, pkts, n);
+	if (unlikely(got == 0)) {
+		if (unlikely(__atomic_load_n(&port_pool_short, __ATOMIC_RELAXED)) &&
+		    vhost_port_is_ready(vp))
+			count_shortage(vp, (uint16_t)((*cursor + vp->nr_queue_pairs - 1) %
+						      vp->nr_queue_pairs), pool, n);
 		return 0;
-	for (uint16_t i = 0; i < vp->nr_queue_pairs && got == 0; i++) {
-		uint16_t q = *cursor % vp->nr_queue_pairs;
-
-		*cursor = (uint16_t)(q + 1);
-		got = rte_vhost_dequeue_burst(vp->vid, VHOST_GUEST_TXQ(q), pool, pkts, n);
-		if (unlikely(got == 0 && __atomic_load_n(&port_pool_short, __ATOMIC_RELAXED)))
-			count_shortage(vp, q, pool, n);
 	}
 	limit = max_frame(vp);
 	for (uint16_t i = 0; i < got; i++)

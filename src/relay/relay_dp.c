@@ -163,7 +163,7 @@ static uint16_t nic_to_vm(struct relay_dir *d, uint64_t now)
 		sent = vm_enqueue(d, vp, ep->has_rss_hash, held, d->held_n);
 		return held_retried(d, sent, now);
 	}
-	n = d->nic->ops->rx_burst(d->nic, &d->next_queue, pkts, RELAY_BURST);
+	n = eth_port_receive(ep, &d->next_queue, pkts, RELAY_BURST);
 	if (n == 0)
 		return 0;
 	if (!vhost_port_is_ready(vp)) {
@@ -217,7 +217,7 @@ static uint16_t vm_to_nic(struct relay_dir *d, uint64_t now)
 		d->held_off += sent;
 		return held_retried(d, sent, now);
 	}
-	n = d->vm->ops->rx_burst(d->vm, &d->next_queue, pkts, RELAY_BURST);
+	n = vhost_port_receive(vp, &d->next_queue, port_pool(), pkts, RELAY_BURST);
 	if (n == 0)
 		return 0;
 	if (vp->guest_offloads) {
