@@ -43,7 +43,11 @@ PORTS = iter(range(5001, 6000))  # a fresh TCP port for every transfer
 AF_PACKET_MAX_MTU = 1968
 
 # The wire host's kernel tells what segments a connection carried:
-# tcp_info's snd_mss (what it sends) and rcv_mss (the largest it received).
+# tcp_info's snd_mss (what it sends) and rcv_mss. rcv_mss is the kernel's
+# estimate of the peer's segment size: a full segment raises it to that
+# size, but two equal shorter ones in a row (busybox nc writes 4 KB at a
+# time, and Nagle sends remainders alone) lower it again, so the receiver
+# samples it after every read and keeps the largest.
 TCP_MSS = textwrap.dedent("""
     import socket, struct
     def mss(c, which):
@@ -59,13 +63,12 @@ SERVER = TCP_MSS + textwrap.dedent("""
     s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(1); print("ready", flush=True)
     s.settimeout(600); c, _ = s.accept(); c.settimeout(600)
-    t0 = time.monotonic(); h = hashlib.sha256(); n = 0
+    t0 = time.monotonic(); h = hashlib.sha256(); n = 0; m = 0
     while True:
         b = c.recv(262144)
         if not b: break
-        h.update(b); n += len(b)
+        h.update(b); n += len(b); m = max(m, mss(c, "rcv"))
     t = time.monotonic() - t0
-    m = mss(c, "rcv")
     c.close()
     print(n, h.hexdigest(), t, m, flush=True)
 """)
