@@ -95,22 +95,10 @@ static const struct port_ops *port_type_find(const char *type, char *err, size_t
 	return NULL;
 }
 
-int port_claim(struct port *p, const char *kind, const char *name, char *err, size_t errlen)
+void port_set_owner(struct port *p, const char *kind, const char *name)
 {
-	if (p->owner.kind != NULL) {
-		snprintf(err, errlen, "port '%s' is in %s '%s'", p->name, p->owner.kind,
-			 p->owner.name);
-		return -EBUSY;
-	}
 	p->owner.kind = kind;
-	p->owner.name = name;
-	return 0;
-}
-
-void port_release(struct port *p)
-{
-	p->owner.kind = NULL;
-	p->owner.name = NULL;
+	p->owner.name = kind != NULL ? name : NULL;
 }
 
 struct port *port_find(const char *name)

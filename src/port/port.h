@@ -63,8 +63,9 @@ struct port_ops {
 	/* Does it hand over frames with checksum/TSO requests? */
 	bool (*guest_offloads)(const struct port *p);
 
-	/* Idle wake-ups (port.c wraps them as the job's wake source): the port signals arrivals through the
-	 * worker's idle set. no_irq: its interrupts proved unreliable. */
+	/* Idle wake-ups (port.c makes them the job's wake source): the port
+	 * signals arrivals through the worker's idle set. no_irq: its
+	 * interrupts proved unreliable. */
 	bool (*idle_arm)(struct port *p, bool no_irq, struct idle_set *set);
 	void (*idle_rearm)(struct port *p, bool no_irq);
 	void (*idle_disarm)(struct port *p, bool no_irq, struct idle_set *set);
@@ -103,9 +104,9 @@ static inline struct port *port_of_wake(const struct wake_source *w)
 	return container_of(w, struct port, wake);
 }
 
-/* Take p for an owner; -EBUSY if someone has it (err says who). */
-int port_claim(struct port *p, const char *kind, const char *name, char *err, size_t errlen);
-void port_release(struct port *p);
+/* Give p to an owner (kind NULL: to nobody). The owner checks first that
+ * p->owner.kind is NULL, and says in its own words who has it. */
+void port_set_owner(struct port *p, const char *kind, const char *name);
 
 /* Create the shared packet buffer pool. 0 or -errno. */
 int port_pool_create(unsigned int nb_mbufs);

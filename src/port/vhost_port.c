@@ -608,10 +608,12 @@ static uint16_t drop_oversize(struct vhost_port *vp, struct rte_mbuf **pkts, uin
 /* rte_vhost returns 0 both for an empty ring and when it cannot take
  * buffers for what waits (it allocates min(n, waiting) at once): tell the
  * two apart. Asked only while the pool is short (port_pool_short). */
-static void count_shortage(struct vhost_port *vp, uint16_t q, struct rte_mempool *pool,
-			   uint16_t n)
+static void count_shortage(struct vhost_port *vp, struct rte_mempool *pool, uint16_t n)
 {
-	uint32_t waiting = rte_vhost_rx_queue_count(vp->vid, VHOST_GUEST_TXQ(q));
+	uint32_t waiting = 0;
+
+	for (uint16_t q = 0; q < vp->nr_queue_pairs; q++)
+		waiting += rte_vhost_rx_queue_count(vp->vid, VHOST_GUEST_TXQ(q));
 
 	if (waiting > 0 && rte_mempool_avail_count(pool) < RTE_MIN((uint32_t)n, waiting))
 		vp->rx_mbuf_shortages++;
@@ -622,15 +624,13 @@ static uint16_t vhost_rx_burst(struct port *p, uint16_t *cursor, struct rte_mbuf
 {
 	struct vhost_port *vp = vhost_of(p);
 	struct rte_mempool *pool = port_pool();
+	uint16_t got = vhost_port_receive(vp, cursor, pool, pkts, n);
 	uint32_t limit;
-	uint16_t got = 0;
 
-	got = vhost_port_receive(vp, cursor, pool, pkts, n);
 	if (unlikely(got == 0)) {
 		if (unlikely(__atomic_load_n(&port_pool_short, __ATOMIC_RELAXED)) &&
 		    vhost_port_is_ready(vp))
-			count_shortage(vp, (uint16_t)((*cursor + vp->nr_queue_pairs - 1) %
-						      vp->nr_queue_pairs), pool, n);
+			count_shortage(vp, pool, n);
 		return 0;
 	}
 	limit = max_frame(vp);

@@ -119,7 +119,9 @@ static int lookup_pair(const char *vm_name, const char *nic_name, struct port **
 		snprintf(err, errlen, "port '%s' is not a NIC (eth) port", nic_name);
 		return -EINVAL;
 	}
-	for (struct port *p = *vm; p != NULL; p = p == *vm ? *nic : NULL) {
+	for (int i = 0; i < 2; i++) {
+		const struct port *p = i == 0 ? *vm : *nic;
+
 		if (p->owner.kind == NULL)
 			continue;
 		if (strcmp(p->owner.kind, "relay") == 0)
@@ -192,8 +194,8 @@ int relay_add(json_t *args, char *err, size_t errlen)
 		snprintf(r->dir[k].job.name, sizeof(r->dir[k].job.name), "%s/%s", name,
 			 dir_names[k]);
 	}
-	port_claim(vm, "relay", r->name, err, errlen);   /* lookup_pair: both free */
-	port_claim(nic, "relay", r->name, err, errlen);
+	port_set_owner(vm, "relay", r->name);   /* lookup_pair: both were free */
+	port_set_owner(nic, "relay", r->name);
 	TAILQ_INSERT_TAIL(&relay_list, r, next);
 	for (int k = 0; k < DIR__COUNT; k++) {
 		rc = job_place(&r->dir[k].job, pin[k]);
@@ -215,8 +217,8 @@ static void relay_destroy(struct relay *r)
 		relay_dir_flush_held(&r->dir[k]);
 	}
 	TAILQ_REMOVE(&relay_list, r, next);
-	port_release(r->vm);
-	port_release(r->nic);
+	port_set_owner(r->vm, NULL, NULL);
+	port_set_owner(r->nic, NULL, NULL);
 	XVIO_LOG(INFO, "relay %s removed", r->name);
 	rte_free(r);
 }

@@ -364,7 +364,7 @@ int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
 	if (ofport > br->max_ofport)
 		br->max_ofport = (uint16_t)ofport;
 	br->n_ports++;
-	port_claim(p, "bridge", br->name, err, errlen); /* checked free above */
+	port_set_owner(p, "bridge", br->name); /* checked free above */
 	bridge_changed(br);
 	rc = job_place(&bp->job, pin);
 	if (rc) {
@@ -399,7 +399,7 @@ int bridge_port_del(struct bridge *br, const char *name, char *err, size_t errle
 	while (br->max_ofport > 0 && br->ports[br->max_ofport] == NULL)
 		br->max_ofport--;
 	br->n_ports--;
-	port_release(bp->port);
+	port_set_owner(bp->port, NULL, NULL);
 	mac_table_flush_port(br->macs, bp->ofport);
 	bridge_changed(br);
 	/* Other workers may be sending to it until a grace period passes. */
