@@ -517,6 +517,18 @@ unsigned int cls_subtable_count(const struct classifier *cls)
 	return cls->n_subtables;
 }
 
+static int for_each_in_group(struct cls_rule *r, int (*fn)(struct cls_rule *rule, void *aux),
+			     void *aux)
+{
+	for (; r && r != &tombstone; r = r->next_in_group) {
+		int ret = fn(r, aux);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int cls_for_each(const struct classifier *cls,
 		 int (*fn)(struct cls_rule *rule, void *aux), void *aux)
 {
@@ -524,14 +536,61 @@ int cls_for_each(const struct classifier *cls,
 		const struct cls_table *t = cls->vec->e[i].st->table;
 
 		for (uint32_t j = 0; j <= t->mask; j++) {
+			int ret = for_each_in_group(t->slots[j].head, fn, aux);
+
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static bool covers(const struct flow_key *outer, const struct flow_key *inner)
+{
+	const word_t *o = (const word_t *)outer, *i = (const word_t *)inner;
+
+	for (unsigned int w = 0; w < FLOW_KEY_WORDS; w++)
+		if (i[w] & ~o[w])
+			return false;
+	return true;
+}
+
+static bool overlaps(const struct flow_match *a, const struct flow_match *b)
+{
+	const word_t *ak = (const word_t *)&a->key, *am = (const word_t *)&a->mask;
+	const word_t *bk = (const word_t *)&b->key, *bm = (const word_t *)&b->mask;
+	uint64_t diff = 0;
+
+	for (unsigned int w = 0; w < FLOW_KEY_WORDS; w++)
+		diff |= (ak[w] ^ bk[w]) & am[w] & bm[w];
+	return diff == 0;
+}
+
+int cls_for_each_overlap(const struct classifier *cls, const struct flow_match *m,
+			 int (*fn)(struct cls_rule *rule, void *aux), void *aux)
+{
+	for (unsigned int i = 0; i < cls->vec->n; i++) {
+		const struct cls_subtable *st = cls->vec->e[i].st;
+		const struct cls_table *t = st->table;
+		struct cls_rule *head;
+		uint32_t h;
+		int ret;
+
+		/* Every rule of the group with m's key under st's mask hits
+		 * the keys m does; no other rule of st overlaps m. */
+		if (covers(&m->mask, &st->full_mask)) {
+			if (find_group(st, m, &h, &head) && (ret = for_each_in_group(head, fn, aux)))
+				return ret;
+			continue;
+		}
+		for (uint32_t j = 0; j <= t->mask; j++) {
 			struct cls_rule *r = t->slots[j].head;
 
-			for (; r && r != &tombstone; r = r->next_in_group) {
-				int ret = fn(r, aux);
-
-				if (ret)
-					return ret;
-			}
+			if (r == NULL || r == &tombstone || !overlaps(&r->match, m))
+				continue;
+			/* A group shares its masked key: all overlap or none. */
+			if ((ret = for_each_in_group(r, fn, aux)))
+				return ret;
 		}
 	}
 	return 0;

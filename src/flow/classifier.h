@@ -62,6 +62,13 @@ unsigned int cls_subtable_count(const struct classifier *cls);
 int cls_for_each(const struct classifier *cls,
 		 int (*fn)(struct cls_rule *rule, void *aux), void *aux);
 
+/* Writer: call fn for every rule whose match overlaps m's (some key hits
+ * both), stopping as cls_for_each does; fn may not insert or remove. A
+ * subtable whose mask m's covers costs one hash probe, any other a walk
+ * of its rules. */
+int cls_for_each_overlap(const struct classifier *cls, const struct flow_match *m,
+			 int (*fn)(struct cls_rule *rule, void *aux), void *aux);
+
 /* Reader: the best rule for key or NULL. If wc is not NULL, the masks of
  * the subtables probed are ORed into it. */
 const struct cls_rule *cls_lookup(const struct classifier *cls,

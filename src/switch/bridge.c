@@ -18,6 +18,7 @@
 #include "ctl/ctl_figure.h"
 #include "flow/pkt_parse.h"
 #include "port/port.h"
+#include "switch/bridge_changes.h"
 #include "switch/bridge_flows.h"
 #include "switch/bridge_names.h"
 #include "switch/bridge_rcu.h"
@@ -137,9 +138,10 @@ int bridge_add(const char *name, char *err, size_t errlen)
 	LIST_INIT(&br->timed_rules);
 	snprintf(macname, sizeof(macname), "mac_%s", name);
 	br->macs = mac_table_create(macname);
-	if (br->macs == NULL) {
+	if (br->macs == NULL || bridge_changes_init(br) != 0) {
+		snprintf(err, errlen, br->macs ? "out of memory" : "cannot create the MAC table");
+		mac_table_destroy(br->macs);
 		free(br);
-		snprintf(err, errlen, "cannot create the MAC table");
 		return -ENOMEM;
 	}
 	bridge_slots[slot] = br;
@@ -166,6 +168,7 @@ static void bridge_destroy(struct bridge *br)
 		if (br->tables[t] != NULL)
 			cls_destroy(br->tables[t]);
 	mac_table_destroy(br->macs);
+	bridge_changes_fini(br);
 	meters_free(br);
 	TAILQ_REMOVE(&bridge_list, br, next);
 	bridge_slots[br->index] = NULL;
@@ -500,10 +503,11 @@ json_t *bridge_to_json(struct bridge *br, bool config_only)
 		struct switch_cache_stats cs;
 
 		switch_dp_cache_stats(br, &cs);
-		json_object_update_new(obj, json_pack("{s:i, s:I, s:I, s:I, s:I}",
+		json_object_update_new(obj, json_pack("{s:i, s:I, s:I, s:I, s:I, s:I}",
 			"rules", (int)br->n_rules, "megaflows", (json_int_t)cs.megaflows,
 			"cache_flushes", (json_int_t)cs.flushes,
 			"megaflow_evictions", (json_int_t)cs.evictions,
+			"megaflows_revalidated", (json_int_t)cs.revalidated,
 			"mac_learn_failures", (json_int_t)mac_table_learn_failures(br->macs)));
 	}
 	return obj;

@@ -13,6 +13,7 @@
 #include <rte_malloc.h>
 
 #include "switch/bridge_flows.h"
+#include "switch/bridge_changes.h"
 #include "switch/bridge_names.h"
 #include "switch/bridge_rcu.h"
 
@@ -87,6 +88,7 @@ static void unlink_rule(struct bridge *br, struct rule *r)
 	if (timed(r))
 		LIST_REMOVE(r, timed);
 	br->n_rules--;
+	bridge_rule_changed(br, r);
 	bridge_defer_free(rule_free, r);
 }
 
@@ -114,6 +116,7 @@ static void replace(struct bridge *br, struct rule *old, struct rule *fresh)
 	__atomic_store_n(&old->stats, fresh->stats, __ATOMIC_RELEASE);
 	fresh->actions = acts;
 	fresh->stats = stats;
+	bridge_rule_changed(br, old);
 	bridge_defer_free(rule_free, fresh);
 }
 
@@ -208,16 +211,15 @@ int bridge_flows_add(struct bridge *br, const struct flow_spec *specs, unsigned 
 			for (unsigned int k = i + 1; k < n; k++)
 				rule_free(rules[k]);
 			free(rules);
-			bridge_changed(br);
 			snprintf(err, errlen, "out of memory after %u of %u rules", i, n);
 			return -ENOMEM;
 		}
 		if (r->idle_timeout || r->hard_timeout)
 			LIST_INSERT_HEAD(&br->timed_rules, r, timed);
 		br->n_rules++;
+		bridge_rule_changed(br, r);
 	}
 	free(rules);
-	bridge_changed(br);
 	return 0;
 nomem:
 	if (rules != NULL)
@@ -338,13 +340,12 @@ int bridge_flows_modify(struct bridge *br, const struct flow_spec *spec, bool st
 
 		__atomic_store_n(&r->actions, fresh[i], __ATOMIC_RELEASE);
 		r->mod_tsc = rte_rdtsc();
+		bridge_rule_changed(br, r);
 		bridge_defer_free(free, old);
 	}
 	*count = s.n;
 	free(fresh);
 	free(s.out);
-	if (s.n)
-		bridge_changed(br);
 	return 0;
 nomem_sel:
 	free(s.out);
@@ -365,8 +366,6 @@ int bridge_flows_delete(struct bridge *br, const struct flow_spec *spec, bool st
 		unlink_rule(br, s.out[i]);
 	*count = s.n;
 	free(s.out);
-	if (s.n)
-		bridge_changed(br);
 	return 0;
 }
 
@@ -446,7 +445,5 @@ unsigned int bridge_flows_expire(struct bridge *br, uint64_t now_tsc)
 			n++;
 		}
 	}
-	if (n)
-		bridge_changed(br);
 	return n;
 }

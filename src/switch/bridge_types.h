@@ -9,11 +9,12 @@
  *    lists and the port map are read by workers without locks; anything a
  *    worker may still hold is freed only after a grace period
  *    (switch/bridge_rcu.h).
- *  - Every change that can alter a packet's fate bumps bridge->gen
- *    (release). A worker compares it with its cache's generation at the
- *    start of each burst and empties the cache when they differ, so a
- *    cached decision never outlives the rules it came from. MAC learning
- *    does not bump it: `normal` looks up the MAC table per packet.
+ *  - Every change that can alter a packet's fate is logged and bumps
+ *    bridge->gen (release; switch/bridge_changes.h). A worker compares it
+ *    with its cache's generation at the start of each burst and drops the
+ *    cached decisions the changes since can affect, so none outlives the
+ *    rules it came from. MAC learning is not logged: `normal` looks up
+ *    the MAC table per packet.
  *  - A port is either in one relay or in one bridge, never both.
  */
 #ifndef XVIO_BRIDGE_TYPES_H
@@ -37,6 +38,7 @@
 #define BRIDGE_MAX_RULES (1u << 20)
 #define METER_MAX 4096             /* meter ids 1..METER_MAX (meter.h) */
 
+struct bridge_change;
 struct meter;
 struct port;
 struct bridge;
@@ -118,6 +120,7 @@ struct bridge {
 	unsigned int index;                 /* slot in per-worker cache arrays */
 	TAILQ_ENTRY(bridge) next;
 	uint64_t gen;                       /* see the top of this file */
+	struct bridge_change *changes;      /* the log of gen (bridge_changes.h) */
 	struct bridge_port *ports[BRIDGE_MAX_PORTS + 1]; /* by ofport */
 	unsigned int n_ports;
 	uint16_t max_ofport;                /* highest ofport in use */
@@ -144,12 +147,6 @@ static inline bool rule_timed_out(const struct rule *r, uint64_t used_tsc, uint6
 {
 	return (r->hard_timeout && tsc_since(now_tsc, r->created_tsc) >= r->hard_timeout * hz) ||
 	       (r->idle_timeout && tsc_since(now_tsc, used_tsc) >= r->idle_timeout * hz);
-}
-
-/* A rule change: make workers drop cached decisions. */
-static inline void bridge_changed(struct bridge *br)
-{
-	__atomic_fetch_add(&br->gen, 1, __ATOMIC_RELEASE);
 }
 
 #endif

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_common.h>
+
+#include "switch/bridge_changes.h"
 
 struct flow_cache *flow_cache_create(unsigned int worker)
 {
@@ -22,16 +25,23 @@ struct flow_cache *flow_cache_create(unsigned int worker)
 	return c;
 }
 
+static void free_list(struct dp_node *n)
+{
+	while (n != NULL) {
+		struct dp_node *next = n->newer;
+
+		free(n);
+		n = next;
+	}
+}
+
 static void free_entries(struct flow_cache *c)
 {
-	while (c->oldest != NULL) {
-		struct dp_node *n = c->oldest;
-
-		c->oldest = n->newer;
-		free(n);
-	}
-	c->newest = NULL;
-	c->n_megaflows = 0;
+	free_list(c->oldest);
+	free_list(c->dead);
+	c->oldest = c->newest = c->dead = NULL;
+	c->n_megaflows = c->n_dead = c->n_rewritten = 0;
+	memset(c->per_port, 0, sizeof(c->per_port));
 }
 
 void flow_cache_destroy(struct flow_cache *c)
@@ -64,6 +74,7 @@ void flow_cache_flush(struct flow_cache *c)
 static void append(struct flow_cache *c, struct dp_node *n)
 {
 	n->newer = NULL;
+	n->older = c->newest;
 	if (c->newest != NULL)
 		c->newest->newer = n;
 	else
@@ -71,50 +82,174 @@ static void append(struct flow_cache *c, struct dp_node *n)
 	c->newest = n;
 }
 
+static void unlink_node(struct flow_cache *c, struct dp_node *n)
+{
+	if (n->older != NULL)
+		n->older->newer = n->newer;
+	else
+		c->oldest = n->newer;
+	if (n->newer != NULL)
+		n->newer->older = n->older;
+	else
+		c->newest = n->older;
+}
+
+/* Out of the classifier and the clock, onto the dead list. */
+static void drop_entry(struct flow_cache *c, struct dp_node *n)
+{
+	struct dp_entry *e = &n->e;
+
+	cls_remove(c->megaflows, &n->cr);
+	unlink_node(c, n);
+	if (c->by_port[n->in_port].epoch == c->epoch && c->by_port[n->in_port].entry == e)
+		c->by_port[n->in_port].epoch = c->epoch - 1;
+	/* Match no key ((k & 0) != 1), for the EMC slots that still lead
+	 * here. There is a word to spare: in_port is in every mask. */
+	e->n_words = 1;
+	e->w[0].mask = 0;
+	e->w[0].key = 1;
+	e->evicted = true;
+	c->per_port[n->in_port]--;
+	c->n_rewritten -= n->tables_rewritten != 0;
+	c->n_megaflows--;
+	n->newer = c->dead;
+	c->dead = n;
+	c->n_dead++;
+}
+
+/* Free the dead entries once no EMC slot of this epoch leads to them. */
+static void sweep(struct flow_cache *c)
+{
+	for (unsigned int i = 0; i < EMC_ENTRIES; i++)
+		if (c->emc[i].epoch == c->epoch && c->emc[i].entry->evicted)
+			c->emc[i].epoch = c->epoch - 1;
+	free_list(c->dead);
+	c->dead = NULL;
+	c->n_dead = 0;
+}
+
 /*
- * Drop MEGAFLOW_EVICT megaflows, least used first, and every EMC and port
- * slot of this epoch that points at one (older slots are never read).
- * The clock hand is the list's head: an entry hit since it last came by
- * goes to the tail with its mark cleared; one that was not is dropped.
- * After one whole turn every mark is clear, so it always ends.
+ * Drop MEGAFLOW_EVICT megaflows, least used first. The clock hand is the
+ * list's head: an entry hit since it last came by goes to the tail with
+ * its mark cleared; one that was not is dropped. After one whole turn
+ * every mark is clear, so it always ends.
  */
 static void evict_least_used(struct flow_cache *c)
 {
-	struct dp_node *gone = NULL;
 	unsigned int k = 0, spared = 0;
 
 	while (k < MEGAFLOW_EVICT && c->oldest != NULL) {
 		struct dp_node *n = c->oldest;
 
-		c->oldest = n->newer;
-		if (c->oldest == NULL)
-			c->newest = NULL;
 		if (n->e.used && spared < c->n_megaflows) {
 			n->e.used = false;
 			spared++;
+			unlink_node(c, n);
 			append(c, n);
 			continue;
 		}
-		cls_remove(c->megaflows, &n->cr);
-		n->e.evicted = true;
-		n->newer = gone;
-		gone = n;
+		drop_entry(c, n);
 		k++;
 	}
-	for (unsigned int i = 0; i < EMC_ENTRIES; i++)
-		if (c->emc[i].epoch == c->epoch && c->emc[i].entry->evicted)
-			c->emc[i].epoch = c->epoch - 1;
-	for (unsigned int i = 0; i <= BRIDGE_MAX_PORTS; i++)
-		if (c->by_port[i].epoch == c->epoch && c->by_port[i].entry->evicted)
-			c->by_port[i].epoch = c->epoch - 1;
-	while (gone != NULL) {
-		struct dp_node *next = gone->newer;
-
-		free(gone);
-		gone = next;
-	}
-	c->n_megaflows -= k;
+	sweep(c);
 	c->evictions += k;
+}
+
+/* ---- revalidation -------------------------------------------------------- */
+
+#define DOOMED_BATCH 256
+
+struct doomed {
+	uint64_t table_bit;
+	unsigned int n;
+	struct dp_node *v[DOOMED_BATCH];
+};
+
+static int doom_if_seen(struct cls_rule *cr, void *aux)
+{
+	struct doomed *d = aux;
+	struct dp_node *n = container_of(cr, struct dp_node, cr);
+
+	if (n->tables_seen & d->table_bit)
+		d->v[d->n++] = n;
+	return d->n == DOOMED_BATCH;
+}
+
+/* Drop the megaflows that overlap m and looked up the change's table,
+ * a batch at a time (the classifier may not change under its walk). */
+static unsigned int drop_overlapping(struct flow_cache *c, const struct flow_match *m,
+				     struct doomed *d)
+{
+	unsigned int dropped = 0;
+	int more;
+
+	do {
+		d->n = 0;
+		more = cls_for_each_overlap(c->megaflows, m, doom_if_seen, d);
+		for (unsigned int i = 0; i < d->n; i++)
+			drop_entry(c, d->v[i]);
+		dropped += d->n;
+	} while (more);
+	return dropped;
+}
+
+void flow_cache_revalidate(struct flow_cache *c, const struct bridge_change *ch)
+{
+	struct doomed d = { .table_bit = 1ull << (ch->table % 64) };
+	unsigned int dropped = 0;
+
+	if (ch->everything) {
+		flow_cache_flush(c);
+		return;
+	}
+	if (ch->match.mask.in_port == 0xffff) {
+		dropped += drop_overlapping(c, &ch->match, &d);
+	} else {
+		/* Every megaflow matches in_port exactly: asked once per port
+		 * with its in_port added, the rule's mask covers theirs
+		 * whenever it covers the rest, and each subtable is one probe. */
+		struct flow_match m = ch->match;
+
+		m.mask.in_port = 0xffff;
+		for (uint16_t p = 1; p <= BRIDGE_MAX_PORTS; p++)
+			if (c->per_port[p]) {
+				m.key.in_port = rte_cpu_to_be_16(p);
+				dropped += drop_overlapping(c, &m, &d);
+			}
+	}
+	/* A lookup of a rewritten key says nothing about the packet's own
+	 * fields: any change to that table may concern it. */
+	if (c->n_rewritten)
+		for (struct dp_node *n = c->oldest, *next; n != NULL; n = next) {
+			next = n->newer;
+			if (n->tables_rewritten & d.table_bit) {
+				drop_entry(c, n);
+				dropped++;
+			}
+		}
+	c->revalidated += dropped;
+	if (c->n_dead >= DP_DEAD_MAX)
+		sweep(c);
+}
+
+void flow_cache_catch_up(struct flow_cache *c, const struct bridge *br, uint64_t gen)
+{
+	if (gen - c->gen > RTE_MAX((uint64_t)REVALIDATE_MIN, (uint64_t)c->n_megaflows)) {
+		flow_cache_flush(c);
+	} else {
+		for (uint64_t seq = c->gen + 1; seq <= gen; seq++) {
+			struct bridge_change ch;
+
+			if (!bridge_change_read(br, seq, &ch)) {
+				flow_cache_flush(c);
+				break;
+			}
+			flow_cache_revalidate(c, &ch);
+			if (ch.everything)
+				break;  /* emptied: nothing left to revalidate */
+		}
+	}
+	c->gen = gen;
 }
 
 static inline bool dp_entry_hits(const struct dp_entry *e, const struct flow_key *key)
@@ -189,11 +324,15 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 			e->w[e->n_words].key = k[i] & m[i];
 			e->n_words++;
 		}
+	n->tables_seen = prog.tables_seen;
+	n->tables_rewritten = prog.tables_rewritten;
+	n->in_port = rte_be_to_cpu_16(key->in_port);
 	e->port_wide = port_wide(&wc, &prog);
 	e->n_ops = prog.n_ops;
 	e->drop = prog.drop;
-	/* A rule's counters move only with a change that empties this cache
-	 * (add-flow replacing it), so the pointers stay right while cached. */
+	/* A rule's counters move only with a change to the rule (add-flow
+	 * replacing it), which drops this entry: the pointers stay right
+	 * while cached. */
 	e->n_stats = prog.n_rules;
 	for (unsigned int i = 0; i < prog.n_rules; i++)
 		e->stats[i] = &prog.rules[i]->stats[c->worker];
@@ -204,6 +343,8 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 	}
 	append(c, n);
 	c->n_megaflows++;
+	c->per_port[n->in_port]++;
+	c->n_rewritten += n->tables_rewritten != 0;
 	return e;
 }
 

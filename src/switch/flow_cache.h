@@ -17,11 +17,22 @@
  * packet from that port gets it, so it is remembered per input port and
  * such packets are not even parsed (flow_cache_port_entry).
  *
- * Private to one worker: no locks, no atomics. The whole cache is emptied
- * when the bridge's generation changes (bridge_types.h). A full megaflow
- * cache drops MEGAFLOW_EVICT entries that went unused longest (counted as
- * evictions): a clock over the entries in insertion order, where an entry
- * hit since the hand last passed gets a second chance.
+ * Private to one worker: no locks, no atomics. When the bridge changes,
+ * the worker catches up with its change log (switch/bridge_changes.h)
+ * before its next burst: a rule change drops only the megaflows that
+ * looked the rule's table up and overlap its match (one hash probe per
+ * megaflow mask and input port when the rule's mask covers the
+ * megaflow's), and every megaflow that looked the table up with a key
+ * its actions had rewritten; the rest stay warm. A port change, or a log
+ * the worker fell behind, empties the cache. A full megaflow cache drops
+ * MEGAFLOW_EVICT entries that went unused longest (counted as evictions):
+ * a clock over the entries, where an entry hit since the hand last passed
+ * gets a second chance.
+ *
+ * A dropped megaflow is taken out of the megaflow classifier at once and
+ * made to match no key, so EMC slots that still point at it miss; it is
+ * freed when DP_DEAD_MAX of them have gathered, after one sweep of the
+ * EMC clears those slots.
  */
 #ifndef XVIO_FLOW_CACHE_H
 #define XVIO_FLOW_CACHE_H
@@ -43,6 +54,11 @@
  * are translated again, the rest of the cache stays warm. */
 #define MEGAFLOW_EVICT (MEGAFLOW_MAX / 16)
 #define MAC_CACHE_ENTRIES 1024
+#define DP_DEAD_MAX 1024
+/* A change costs a few hash probes, about what translating one megaflow
+ * again costs: with more changes pending than megaflows cached (and more
+ * than this), emptying the cache is cheaper than revalidating it. */
+#define REVALIDATE_MIN 1024
 
 /*
  * A megaflow: what xlate decided for every key in its match, laid out for
@@ -55,7 +71,7 @@ struct dp_entry {
 	uint8_t n_words;                /* of the match */
 	uint8_t drop;                   /* enum bridge_drop if n_ops == 0 */
 	bool port_wide;                 /* see above */
-	bool evicted;                   /* leaving the cache (flow_cache.c) */
+	bool evicted;                   /* left the cache, not yet freed */
 	bool used;                      /* hit since the eviction clock passed */
 	uint16_t n_ops;
 	uint16_t n_stats;
@@ -69,7 +85,12 @@ struct dp_entry {
 } __rte_cache_aligned;
 
 struct dp_node {
-	struct dp_node *newer;          /* all entries, in the eviction clock's order */
+	/* All live entries, in the eviction clock's order; a dead one is in
+	 * the dead list through newer. */
+	struct dp_node *newer, *older;
+	uint64_t tables_seen;           /* of its dp_program */
+	uint64_t tables_rewritten;
+	uint16_t in_port;
 	struct cls_rule cr;             /* in the megaflow classifier */
 	struct dp_entry e;              /* last: it grows */
 };
@@ -87,8 +108,13 @@ struct flow_cache {
 	unsigned int n_megaflows;
 	struct classifier *megaflows;
 	struct dp_node *oldest, *newest;
+	struct dp_node *dead;           /* dropped, freed at the next sweep */
+	unsigned int n_dead;
+	unsigned int n_rewritten;       /* live entries with tables_rewritten */
 	uint64_t flushes;
 	uint64_t evictions;             /* megaflows dropped from a full cache */
+	uint64_t revalidated;           /* megaflows dropped by rule changes */
+	uint32_t per_port[BRIDGE_MAX_PORTS + 1]; /* live megaflows by in_port */
 	struct {
 		uint32_t epoch;
 		struct dp_entry *entry;
@@ -110,6 +136,13 @@ enum cache_level { CACHE_EMC, CACHE_MEGAFLOW, CACHE_UPCALL };
 struct flow_cache *flow_cache_create(unsigned int worker);
 void flow_cache_destroy(struct flow_cache *c);
 void flow_cache_flush(struct flow_cache *c);
+
+struct bridge_change;
+/* Drop what one logged change can affect (the whole cache for a change
+ * of everything). */
+void flow_cache_revalidate(struct flow_cache *c, const struct bridge_change *ch);
+/* Bring the cache from c->gen up to gen, the bridge's latest change. */
+void flow_cache_catch_up(struct flow_cache *c, const struct bridge *br, uint64_t gen);
 
 /* The EMC hash of a key. */
 static inline uint32_t flow_cache_hash(const struct flow_key *k)

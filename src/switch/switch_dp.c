@@ -32,8 +32,7 @@ static struct flow_cache *cache_of(struct bridge *br, unsigned int wi)
 		c->gen = gen;
 		caches[wi][br->index] = c;
 	} else if (unlikely(c->gen != gen)) {
-		flow_cache_flush(c);
-		c->gen = gen;
+		flow_cache_catch_up(c, br, gen);
 	}
 	return c;
 }
@@ -341,6 +340,7 @@ void switch_dp_cache_stats(const struct bridge *br, struct switch_cache_stats *s
 			s->megaflows += __atomic_load_n(&c->n_megaflows, __ATOMIC_RELAXED);
 			s->flushes += __atomic_load_n(&c->flushes, __ATOMIC_RELAXED);
 			s->evictions += __atomic_load_n(&c->evictions, __ATOMIC_RELAXED);
+			s->revalidated += __atomic_load_n(&c->revalidated, __ATOMIC_RELAXED);
 		}
 	}
 }

@@ -25,6 +25,7 @@ struct switch_cache_stats {
 	uint64_t megaflows;
 	uint64_t flushes;
 	uint64_t evictions;
+	uint64_t revalidated;
 };
 void switch_dp_cache_stats(const struct bridge *br, struct switch_cache_stats *s);
 

@@ -11,6 +11,7 @@
 
 struct xlate_ctx {
 	const struct bridge *br;
+	const struct flow_key *packet; /* as it came */
 	struct flow_key key;      /* the packet as the actions so far made it */
 	struct flow_key *wc;
 	struct dp_program *prog;
@@ -312,6 +313,9 @@ static void do_table(struct xlate_ctx *ctx, unsigned int table)
 	const struct cls_rule *cr;
 	struct rule *r;
 
+	ctx->prog->tables_seen |= 1ull << (table % 64);
+	if (memcmp(&ctx->key, ctx->packet, sizeof(ctx->key)) != 0)
+		ctx->prog->tables_rewritten |= 1ull << (table % 64);
 	cr = cls ? cls_lookup(cls, &ctx->key, ctx->wc) : NULL;
 	if (cr == NULL) {
 		TRACE(ctx, "table %u: no match", table);
@@ -364,7 +368,7 @@ void xlate(const struct bridge *br, const struct flow_key *key, struct dp_progra
 	   struct flow_key *wc, const struct xlate_trace *trace)
 {
 	struct xlate_ctx ctx = {
-		.br = br, .key = *key, .wc = wc, .prog = prog, .trace = trace,
+		.br = br, .packet = key, .key = *key, .wc = wc, .prog = prog, .trace = trace,
 	};
 	bool outputs = false;
 
@@ -374,6 +378,7 @@ void xlate(const struct bridge *br, const struct flow_key *key, struct dp_progra
 	prog->n_ops = 0;
 	prog->n_rules = 0;
 	prog->drop = BR_DROP__COUNT;
+	prog->tables_seen = prog->tables_rewritten = 0;
 	do_table(&ctx, 0);
 	wild_l3_l4_unless_ip(key, wc);
 	if (ctx.stop) {

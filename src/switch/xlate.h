@@ -36,6 +36,11 @@ struct dp_program {
 	uint16_t n_ops;
 	uint16_t n_rules;
 	uint8_t drop;           /* enum bridge_drop if the program outputs nothing */
+	/* Bit t % 64 for each table t looked up, and for each looked up with
+	 * a key the actions had changed (its rule's match says nothing about
+	 * the packet then): what a rule change must revalidate. */
+	uint64_t tables_seen;
+	uint64_t tables_rewritten;
 	struct rule *rules[XLATE_MAX_RULES];
 	struct action ops[XLATE_MAX_OPS];
 };

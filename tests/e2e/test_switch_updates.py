@@ -134,3 +134,62 @@ def test_hot_rule_with_idle_timeout_stays_among_many_timed_rules(xviod, workdir)
     finally:
         xviod.run_ctl("bridge", "del", "hot", check=False)
         xviod.run_ctl("port", "del", "hotp", check=False)
+
+
+def test_rule_changes_revalidate_only_the_megaflows_they_touch(xviod, workdir):
+    """While two flows run, rules that match neither come and go: no
+    megaflow is dropped, no packet is translated again and the cache is
+    never emptied. A rule that matches one flow then drops that flow's
+    megaflow alone, and its packets take the new rule."""
+    to = {d: Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") /
+          IP(src="10.0.0.9", dst=f"10.0.0.{d}") / UDP(sport=7, dport=7) for d in (1, 2)}
+    write_pcap(workdir / "two.pcap", [to[1], to[2]] * 32)
+    xviod.ctl("bridge", "add", "rv", "default_flow=off")
+    (workdir / "rv.flows").write_text("priority=10,ip,nw_dst=10.0.0.1,actions=output:2\n"
+                                      "priority=1,actions=output:3\n")
+    xviod.ctl("add-flows", "rv", workdir / "rv.flows")
+    xviod.ctl("port", "add", "rvin", "eth",
+              f"net_pcap78,rx_pcap={workdir / 'two.pcap'},infinite_rx=1")
+    xviod.ctl("port", "add", "rv2", "eth", "net_null78,no-rx=1")
+    xviod.ctl("port", "add", "rv3", "eth", "net_null79,no-rx=1")
+    port = lambda show, n: next(p for p in show["ports"] if p["ofport"] == n)  # noqa: E731
+    try:
+        xviod.ctl("bridge", "port-add", "rv", "rv2", "ofport=2")
+        xviod.ctl("bridge", "port-add", "rv", "rv3", "ofport=3")
+        xviod.ctl("bridge", "port-add", "rv", "rvin", "ofport=1")
+        wait_for(lambda: port(xviod.ctl("bridge", "show", "rv"), 1)["upcalls"] >= 2,
+                 "both flows translated")
+        before = xviod.ctl("bridge", "show", "rv")
+        for batch in range(10):
+            unrelated = [f"cookie=0x5,priority=20,ip,nw_dst=10.9.{batch}.{i},actions=drop"
+                         for i in range(50)]
+            (workdir / "unrelated.flows").write_text("\n".join(unrelated) + "\n")
+            xviod.ctl("add-flows", "rv", workdir / "unrelated.flows")
+        xviod.ctl("del-flows", "rv", "cookie=0x5/0xffffffffffffffff")
+        wait_for(lambda: port(xviod.ctl("bridge", "show", "rv"), 1)["rx_packets"] >
+                 port(before, 1)["rx_packets"] + 10_000, "traffic after the changes")
+        after = xviod.ctl("bridge", "show", "rv")
+        assert after["cache_flushes"] == before["cache_flushes"]
+        assert after["megaflows_revalidated"] == 0
+        assert port(after, 1)["upcalls"] == port(before, 1)["upcalls"]
+        assert after["megaflows"] == before["megaflows"]
+
+        xviod.ctl("add-flow", "rv", "priority=20,ip,nw_dst=10.0.0.2,actions=output:2")
+        show = lambda: xviod.ctl("bridge", "show", "rv")  # noqa: E731
+        wait_for(lambda: port(show(), 1)["upcalls"] == port(before, 1)["upcalls"] + 1,
+                 "the flow to 10.0.0.2 translated again")
+        moved = show()
+        wait_for(lambda: port(show(), 1)["rx_packets"] > port(moved, 1)["rx_packets"] + 10_000,
+                 "traffic after the change")
+        last = show()
+        assert last["megaflows_revalidated"] == 1, "only the flow to 10.0.0.2"
+        assert last["cache_flushes"] == before["cache_flushes"]
+        assert port(last, 1)["upcalls"] == port(before, 1)["upcalls"] + 1
+        # Both flows now leave by port 2: port 3 got nothing more.
+        assert port(last, 3)["tx_packets"] == port(moved, 3)["tx_packets"]
+        assert port(last, 2)["tx_packets"] > port(moved, 2)["tx_packets"] + 10_000
+    finally:
+        for p in ("rvin", "rv2", "rv3"):
+            xviod.run_ctl("bridge", "port-del", "rv", p, check=False)
+            xviod.run_ctl("port", "del", p, check=False)
+        xviod.run_ctl("bridge", "del", "rv", check=False)

@@ -17,6 +17,7 @@
 
 #include "flow/flow_spec.h"
 #include "port/port.h"
+#include "switch/bridge_changes.h"
 #include "switch/bridge_names.h"
 #include "switch/flow_cache.h"
 #include "switch/mac_table.h"
@@ -48,7 +49,7 @@ static int setup(void **state)
 	(void)state;
 	memset(&br, 0, sizeof(br));
 	add_ports(NPORTS);
-	return 0;
+	return bridge_changes_init(&br);
 }
 
 /* Rules are freed after their classifier: cls_for_each may not free. */
@@ -69,10 +70,11 @@ static int teardown(void **state)
 		free(all_rules[i]);
 	}
 	n_rules = 0;
+	bridge_changes_fini(&br);
 	return 0;
 }
 
-static void add(const char *text)
+static struct rule *add(const char *text)
 {
 	static struct flow_spec s;
 	struct flow_parse_error e;
@@ -93,6 +95,27 @@ static void add(const char *text)
 	if (br.tables[s.table] == NULL)
 		br.tables[s.table] = cls_create(NULL, NULL);
 	assert_int_equal(cls_insert(br.tables[s.table], &r->cr), 0);
+	return r;
+}
+
+/* As the control thread changes rules: logged for the caches. */
+static struct rule *add_logged(const char *text)
+{
+	struct rule *r = add(text);
+
+	bridge_rule_changed(&br, r);
+	return r;
+}
+
+/* The rule stays allocated (teardown frees it), its counters marked: no
+ * cached entry may credit them once the cache has caught up. */
+#define DELETED_MARK 0xdeadull
+
+static void del_logged(struct rule *r)
+{
+	cls_remove(br.tables[r->table], &r->cr);
+	r->stats[0].used_tsc = DELETED_MARK;
+	bridge_rule_changed(&br, r);
 }
 
 /* A packet key from trace syntax ("in_port=1,tcp,tp_dst=80"). */
@@ -141,7 +164,7 @@ static const char *wc_text(void)
 static void output_rule_becomes_an_output(void **state)
 {
 	(void)state;
-	add("in_port=1,actions=output:2");
+	add("in_port=1,actions=output:p2");
 	run("in_port=1,tcp,tp_dst=80");
 	assert_string_equal(ops_text(), "output:p2");
 	assert_int_equal(prog.n_rules, 1);
@@ -150,7 +173,7 @@ static void output_rule_becomes_an_output(void **state)
 static void table_miss_is_a_no_match_drop(void **state)
 {
 	(void)state;
-	add("in_port=2,actions=output:1");
+	add("in_port=2,actions=output:p1");
 	run("in_port=1,udp");
 	assert_int_equal(prog.n_ops, 0);
 	assert_int_equal(prog.drop, BR_DROP_NO_MATCH);
@@ -159,7 +182,7 @@ static void table_miss_is_a_no_match_drop(void **state)
 static void wildcards_hold_in_port_and_the_fields_rules_looked_at(void **state)
 {
 	(void)state;
-	add("priority=10,tcp,tp_dst=80,actions=output:2");
+	add("priority=10,tcp,tp_dst=80,actions=output:p2");
 	run("in_port=1,tcp,nw_src=1.2.3.4,tp_dst=80,tp_src=999");
 	/* nw_src and tp_src were never looked at: left wild. */
 	assert_non_null(strstr(wc_text(), "in_port"));
@@ -174,7 +197,7 @@ static void non_ip_megaflow_leaves_l3_and_l4_wild(void **state)
 {
 	(void)state;
 	add("priority=100,tcp,nw_src=10.0.0.1,tp_dst=22,actions=drop");
-	add("priority=0,actions=output:2");
+	add("priority=0,actions=output:p2");
 	run("in_port=1,dl_type=0x88cc");
 	assert_string_equal(ops_text(), "output:p2");
 	assert_string_equal(wc_text(), "in_port=0,dl_type=0x0000"); /* the mask */
@@ -187,7 +210,7 @@ static void non_ip_megaflow_leaves_l3_and_l4_wild(void **state)
 static void output_to_the_input_port_is_skipped(void **state)
 {
 	(void)state;
-	add("actions=output:1,output:3");
+	add("actions=output:1,output:p3");
 	run("in_port=1");
 	assert_string_equal(ops_text(), "output:p3");
 }
@@ -241,7 +264,7 @@ static void every_rule_a_packet_went_through_is_credited(void **state)
 		snprintf(rule, sizeof(rule), "table=%d,actions=goto_table:%d", t, t + 1);
 		add(rule);
 	}
-	add("table=29,actions=output:2");
+	add("table=29,actions=output:p2");
 	run("in_port=1");
 	assert_string_equal(ops_text(), "output:p2");
 	assert_int_equal(prog.n_rules, 30);
@@ -254,7 +277,7 @@ static void every_rule_a_packet_went_through_is_credited(void **state)
 static void dec_ttl_of_one_drops_and_looks_at_ttl(void **state)
 {
 	(void)state;
-	add("ip,actions=dec_ttl,output:2");
+	add("ip,actions=dec_ttl,output:p2");
 	run("in_port=1,ip,nw_ttl=1");
 	assert_int_equal(prog.n_ops, 0);
 	assert_int_equal(prog.drop, BR_DROP_TTL);
@@ -267,8 +290,8 @@ static void registers_steer_between_tables_and_stay_out_of_the_program(void **st
 {
 	(void)state;
 	add("table=0,actions=load:0x7->NXM_NX_REG2[],resubmit(,3)");
-	add("table=3,reg2=7,actions=output:4");
-	add("table=3,reg2=8,actions=output:3");
+	add("table=3,reg2=7,actions=output:p4");
+	add("table=3,reg2=8,actions=output:p3");
 	run("in_port=1");
 	assert_string_equal(ops_text(), "output:p4");
 	assert_int_equal(prog.n_rules, 2);
@@ -352,7 +375,7 @@ static void resubmits_up_to_the_budget_are_all_done(void **state)
 static void vlan_set_on_untagged_pushes_first(void **state)
 {
 	(void)state;
-	add("actions=mod_vlan_vid:5,output:2");
+	add("actions=mod_vlan_vid:5,output:p2");
 	run("in_port=1");
 	assert_int_equal(prog.n_ops, 3);
 	assert_int_equal(prog.ops[0].type, ACT_PUSH_VLAN);
@@ -364,7 +387,7 @@ static void vlan_set_on_untagged_pushes_first(void **state)
 static void move_unwildcards_its_source(void **state)
 {
 	(void)state;
-	add("actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],output:2");
+	add("actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],output:p2");
 	run("in_port=1,dl_src=02:00:00:00:00:01");
 	assert_non_null(strstr(wc_text(), "dl_src"));
 	assert_int_equal(prog.ops[0].type, ACT_SET_FIELD);
@@ -412,8 +435,8 @@ static void cache_levels_upcall_then_emc_then_megaflow(void **state)
 	enum cache_level lv;
 
 	(void)state;
-	add("priority=10,tcp,tp_dst=80,actions=output:2");
-	add("priority=1,actions=output:3");
+	add("priority=10,tcp,tp_dst=80,actions=output:p2");
+	add("priority=1,actions=output:p3");
 	assert_non_null(flow_cache_lookup(c, &br, &a, flow_cache_hash(&a), &lv));
 	assert_int_equal(lv, CACHE_UPCALL);
 	assert_non_null(flow_cache_lookup(c, &br, &a, flow_cache_hash(&a), &lv));
@@ -440,7 +463,7 @@ static void full_megaflow_cache_evicts_a_sixteenth_and_counts(void **state)
 	enum cache_level lv;
 
 	(void)state;
-	add("ip,actions=output:2");
+	add("ip,actions=output:p2");
 	/* Every key its own megaflow: a rule on the exact source address. */
 	add("priority=40000,ip,nw_src=255.255.255.255,actions=drop");
 	for (uint32_t i = 0; i <= MEGAFLOW_MAX; i++) {
@@ -473,7 +496,7 @@ static void full_megaflow_cache_evicts_what_went_unused(void **state)
 	enum cache_level lv;
 
 	(void)state;
-	add("ip,actions=output:2");
+	add("ip,actions=output:p2");
 	add("priority=40000,ip,nw_src=255.255.255.255,actions=drop");
 	hot.nw_src = rte_cpu_to_be_32(0xfffffff0);
 	assert_non_null(flow_cache_lookup(c, &br, &hot, flow_cache_hash(&hot), &lv));
@@ -547,8 +570,8 @@ static void in_port_only_output_is_remembered_per_port_until_flushed(void **stat
 	enum cache_level lv;
 
 	(void)state;
-	add("in_port=1,actions=output:2");
-	add("in_port=2,actions=mod_dl_dst:02:00:00:00:00:01,output:1");
+	add("in_port=1,actions=output:p2");
+	add("in_port=2,actions=mod_dl_dst:02:00:00:00:00:01,output:p1");
 	e = flow_cache_lookup(c, &br, &a, flow_cache_hash(&a), &lv);
 	assert_true(e->port_wide);
 	assert_ptr_equal(flow_cache_port_entry(c, 1), e);
@@ -558,6 +581,197 @@ static void in_port_only_output_is_remembered_per_port_until_flushed(void **stat
 	assert_null(flow_cache_port_entry(c, 2));
 	flow_cache_flush(c);
 	assert_null(flow_cache_port_entry(c, 1));
+	flow_cache_destroy(c);
+}
+
+/* ---- revalidation ------------------------------------------------------- */
+
+static enum cache_level level_of(struct flow_cache *c, const char *packet)
+{
+	struct flow_key k = key_of(packet);
+	enum cache_level lv;
+
+	assert_non_null(flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv));
+	return lv;
+}
+
+static const char *cached_ops(struct flow_cache *c, const char *packet)
+{
+	struct flow_key k = key_of(packet);
+	const struct dp_entry *e;
+	enum cache_level lv;
+
+	e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
+	assert_non_null(e);
+	prog.n_ops = e->n_ops;
+	memcpy(prog.ops, e->ops, e->n_ops * sizeof(e->ops[0]));
+	return ops_text();
+}
+
+#define TO_1 "in_port=1,tcp,nw_dst=10.0.0.1"
+#define TO_2 "in_port=1,tcp,nw_dst=10.0.0.2"
+
+static void an_unrelated_rule_change_keeps_the_cache_warm(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+
+	(void)state;
+	add_logged("priority=10,ip,nw_dst=10.0.0.1,actions=output:p2");
+	add_logged("priority=1,actions=output:p3");
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(level_of(c, TO_1), CACHE_UPCALL);
+	assert_int_equal(level_of(c, TO_2), CACHE_UPCALL);
+	/* Neither megaflow's nw_dst can be 10.9.9.9. */
+	add_logged("priority=20,ip,nw_dst=10.9.9.9,actions=drop");
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(level_of(c, TO_1), CACHE_EMC);
+	assert_int_equal(level_of(c, TO_2), CACHE_EMC);
+	assert_int_equal(c->flushes, 0);
+	assert_int_equal(c->revalidated, 0);
+	flow_cache_destroy(c);
+}
+
+static void a_rule_added_or_deleted_drops_only_the_megaflows_it_overlaps(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+	struct rule *r;
+
+	(void)state;
+	r = add_logged("priority=10,ip,nw_dst=10.0.0.1,actions=output:p2");
+	add_logged("priority=1,actions=output:p3");
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_string_equal(cached_ops(c, TO_1), "output:p2");
+	assert_string_equal(cached_ops(c, TO_2), "output:p3");
+	add_logged("priority=20,ip,nw_dst=10.0.0.2,actions=output:p4");
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(c->revalidated, 1);
+	assert_int_equal(level_of(c, TO_1), CACHE_EMC);
+	assert_string_equal(cached_ops(c, TO_2), "output:p4");
+	del_logged(r);
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(c->revalidated, 2);
+	assert_string_equal(cached_ops(c, TO_1), "output:p3");
+	assert_int_equal(level_of(c, TO_2), CACHE_EMC);
+	assert_int_equal(c->flushes, 0);
+	flow_cache_destroy(c);
+}
+
+/* Table 1 is looked up with nw_dst rewritten to 10.0.0.1: the megaflow of
+ * a packet to 10.0.0.7 holds 10.0.0.7 and overlaps no rule on 10.0.0.1,
+ * yet a new one in table 1 changes its fate. */
+static void a_lookup_of_a_rewritten_key_is_revalidated_by_its_table(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+
+	(void)state;
+	add_logged("in_port=1,tcp,actions=mod_nw_dst:10.0.0.1,resubmit(,1)");
+	add_logged("table=1,priority=10,ip,nw_dst=10.0.0.1,actions=output:p2");
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_string_equal(cached_ops(c, "in_port=1,tcp,nw_dst=10.0.0.7"),
+			    "mod_nw_dst:10.0.0.1,output:p2");
+	/* Another table: not this megaflow's business. */
+	add_logged("table=2,priority=10,ip,actions=drop");
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(level_of(c, "in_port=1,tcp,nw_dst=10.0.0.7"), CACHE_EMC);
+	add_logged("table=1,priority=20,ip,nw_dst=10.0.0.1,actions=output:p3");
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_string_equal(cached_ops(c, "in_port=1,tcp,nw_dst=10.0.0.7"),
+			    "mod_nw_dst:10.0.0.1,output:p3");
+	flow_cache_destroy(c);
+}
+
+static void a_port_change_or_a_lost_log_empties_the_cache(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+
+	(void)state;
+	add_logged("priority=1,actions=output:p3");
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(level_of(c, TO_1), CACHE_UPCALL);
+	bridge_changed(&br);
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(c->flushes, 1);
+	assert_int_equal(level_of(c, TO_1), CACHE_UPCALL);
+	/* More changes than the log keeps: what they were is lost. */
+	for (unsigned int i = 0; i < BRIDGE_CHANGE_LOG + 1; i++)
+		bridge_rule_changed(&br, all_rules[0]);
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(c->flushes, 2);
+	assert_int_equal(c->gen, br.gen);
+	assert_int_equal(level_of(c, TO_1), CACHE_UPCALL);
+	flow_cache_destroy(c);
+}
+
+static void random_tcp_fields(char *buf, size_t len, int n)
+{
+	static const char *const fields[] = { ",nw_src=10.0.0.%u", ",nw_dst=10.0.0.%u",
+					      ",tp_dst=%u", ",tp_src=%u" };
+
+	for (int f = 0; f < 4; f++)
+		if (rand() % 3 == 0)
+			n += snprintf(buf + n, len - (size_t)n, fields[f], (unsigned int)(rand() % 4));
+}
+
+/* A random two-table pipeline (table 0 either outputs or rewrites nw_dst
+ * and resubmits to table 1) under random adds and deletes: after each
+ * catch-up, every cached answer is what xlate says now, credits the
+ * rules xlate names, and no entry credits a deleted rule. */
+static void cached_answers_stay_exact_under_rule_churn(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+	struct rule *live[1024];
+	unsigned int n_live = 0, prio = 0, seed = 4242;
+	char rule[256], pkt[256];
+
+	(void)state;
+	srand(seed);
+	printf("seed %u\n", seed);
+	for (int i = 0; i < 30000; i++) {
+		const struct dp_entry *e;
+		enum cache_level lv;
+		struct flow_key k;
+
+		if (i % 40 == 0 && (n_live < 60 || rand() % 2) && n_live < 1024 && n_rules < 1000) {
+			int table = rand() % 2;
+			int n = snprintf(rule, sizeof(rule), "table=%d,priority=%u,tcp", table, ++prio);
+
+			random_tcp_fields(rule, sizeof(rule), n);
+			n = (int)strlen(rule);
+			if (table == 0 && rand() % 2)
+				snprintf(rule + n, sizeof(rule) - (size_t)n,
+					 ",actions=mod_nw_dst:10.0.0.%d,resubmit(,1)", rand() % 4);
+			else
+				snprintf(rule + n, sizeof(rule) - (size_t)n, ",actions=output:%d",
+					 1 + rand() % 4);
+			live[n_live++] = add_logged(rule);
+		} else if (i % 40 == 0 && n_live > 0) {
+			unsigned int j = (unsigned int)rand() % n_live;
+
+			del_logged(live[j]);
+			live[j] = live[--n_live];
+		}
+		flow_cache_catch_up(c, &br, br.gen);
+		for (struct dp_node *n = c->oldest; n != NULL; n = n->newer)
+			for (unsigned int s = 0; s < n->e.n_stats; s++)
+				assert_int_not_equal(n->e.stats[s]->used_tsc, DELETED_MARK);
+		snprintf(pkt, sizeof(pkt), "in_port=%d,tcp,nw_src=10.0.0.%d,nw_dst=10.0.0.%d,"
+			 "tp_dst=%d,tp_src=%d", 1 + rand() % 4, rand() % 4, rand() % 4,
+			 rand() % 4, rand() % 4);
+		k = key_of(pkt);
+		e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
+		assert_non_null(e);
+		xlate(&br, &k, &prog, &wc, NULL);
+		if (e->n_ops != prog.n_ops ||
+		    memcmp(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0])) != 0)
+			fail_msg("%s (step %d): cache (level %d) disagrees with xlate", pkt, i, lv);
+		assert_int_equal(e->n_stats, prog.n_rules);
+		for (unsigned int s = 0; s < prog.n_rules; s++)
+			assert_ptr_equal(e->stats[s], &prog.rules[s]->stats[0]);
+	}
+	/* It revalidated rather than emptied, and kept most of the cache. */
+	assert_int_equal(c->flushes, 0);
+	assert_true(c->revalidated > 0);
+	printf("megaflows %u, revalidated %" PRIu64 "\n", c->n_megaflows, c->revalidated);
 	flow_cache_destroy(c);
 }
 
@@ -589,6 +803,11 @@ int main(void)
 		T(full_megaflow_cache_evicts_what_went_unused),
 		T(cached_answers_equal_fresh_translation),
 		T(in_port_only_output_is_remembered_per_port_until_flushed),
+		T(an_unrelated_rule_change_keeps_the_cache_warm),
+		T(a_rule_added_or_deleted_drops_only_the_megaflows_it_overlaps),
+		T(a_lookup_of_a_rewritten_key_is_revalidated_by_its_table),
+		T(a_port_change_or_a_lost_log_empties_the_cache),
+		T(cached_answers_stay_exact_under_rule_churn),
 	};
 
 	return cmocka_run_group_tests_name("switch_cache", tests, NULL, NULL);
