@@ -455,6 +455,76 @@ static void for_each_visits_every_rule_once(void **state)
 	free(r);
 }
 
+/* Some key hits both a and b. */
+static bool overlap(const struct flow_match *a, const struct flow_match *b)
+{
+	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
+		if ((W(&a->key)[i] ^ W(&b->key)[i]) & W(&a->mask)[i] & W(&b->mask)[i])
+			return false;
+	return true;
+}
+
+struct overlap_visit {
+	struct trule *rules;
+	unsigned int visits;
+};
+
+static int mark_visit(struct cls_rule *cr, void *aux)
+{
+	struct overlap_visit *v = aux;
+	struct trule *r = container_of(cr, struct trule, cr);
+
+	assert_false(r->in);    /* each rule once */
+	r->in = true;
+	v->visits++;
+	return 0;
+}
+
+/* For random queries (rule-shaped, so some cover whole subtables and take
+ * the probe, others the walk): exactly the rules a brute force says
+ * overlap, each once, many rules to a group included. */
+static void for_each_overlap_visits_exactly_the_overlapping_rules(void **state)
+{
+	struct fixture *f = *state;
+	unsigned int n = 400;
+	struct trule *r = calloc(n, sizeof(*r));
+
+	assert_non_null(r);
+	for (unsigned int i = 0; i < n; i++) {
+		random_rule(&f->rng, &r[i], (uint16_t)below(&f->rng, 8));
+		if (cls_insert(f->cls, &r[i].cr) != 0)
+			r[i].cr.subtable = NULL;  /* a duplicate: not in */
+	}
+	for (unsigned int q = 0; q < 2000; q++) {
+		struct overlap_visit v = { .rules = r };
+		struct trule query;
+		unsigned int want = 0;
+
+		random_rule(&f->rng, &query, 0);
+		if (q % 2) {    /* as the megaflow cache asks: in_port added */
+			query.cr.match.mask.in_port = 0xffff;
+			query.cr.match.key.in_port = rte_cpu_to_be_16(1 + below(&f->rng, 4));
+		}
+		for (unsigned int i = 0; i < n; i++)
+			r[i].in = false;
+		assert_int_equal(cls_for_each_overlap(f->cls, &query.cr.match, mark_visit, &v), 0);
+		for (unsigned int i = 0; i < n; i++) {
+			bool present = r[i].cr.subtable != NULL;
+			bool should = present && overlap(&r[i].cr.match, &query.cr.match);
+
+			if (r[i].in != should)
+				fail_msg("query %u, rule %u: visited %d, overlaps %d", q, i, r[i].in,
+					 should);
+			want += should;
+		}
+		assert_int_equal(v.visits, want);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (r[i].cr.subtable != NULL)
+			cls_remove(f->cls, &r[i].cr);
+	free(r);
+}
+
 /* k's answer must be the brute force's (its priority, as ties may differ);
  * and every key that agrees with k on the bits of wc gets the same rule. */
 static void check_key(struct fixture *f, const struct trule *rules, unsigned int n,
@@ -766,6 +836,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(removing_the_best_falls_back_to_the_next, setup, teardown),
 		cmocka_unit_test_setup_teardown(match_all_rule_hits_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(for_each_visits_every_rule_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(for_each_overlap_visits_exactly_the_overlapping_rules,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(random_rules_match_brute_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(random_inserts_and_removes_match_brute_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(many_rules_grow_and_shrink, setup, teardown),
