@@ -140,6 +140,47 @@ def baseline_table(data):
                       f"Baseline: {data['conditions']['baseline']}.", ""] + rows + [""])
 
 
+def churn_table(data):
+    """Churn scenarios against the static `1k` of the same run: the issue's
+    targets are xvio >= 95% of its static Mpps at 1k unrelated changes/s,
+    and xvio >= OVS at every rate."""
+    churn = [s for s in data["conditions"]["scenarios"] if s.get("churn_rate")]
+    if not churn:
+        return ""
+    g = groups(data["runs"])
+    med = lambda rs, k: statistics.median([r[k] for r in rs if r.get(k) is not None]) \
+        if any(r.get(k) is not None for r in rs) else NAN  # noqa: E731
+    static = {c: med(g.get(("1k", c), []), "mpps") for c in ("xvio", "ovs")}
+    rows = ["| scenario | changes/s asked | applied xvio / OVS | Mpps xvio / OVS (median) "
+            "| of static 1k: xvio / OVS | c/p xvio / OVS | busy xvio / OVS "
+            "| upcall % xvio / OVS | xvio ≥ OVS | ≥ 95% of static |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|"]
+    for s in churn:
+        x, o = g.get((s["name"], "xvio"), []), g.get((s["name"], "ovs"), [])
+        mx, mo = med(x, "mpps"), med(o, "mpps")
+        kx, ko = mx / static["xvio"], mo / static["ovs"]
+        up = [100 * med(rs, "upcalls_share") for rs in (x, o)]
+        keep = (yesno(kx >= 0.95) if kx == kx else "–") \
+            if s["churn_rate"] == 1000 and s["churn_kind"] == "unrelated" else "–"
+        rows.append(
+            f"| {s['name']} | {s['churn_rate']} | {fmt(med(x, 'churn_per_s'), 0)} / "
+            f"{fmt(med(o, 'churn_per_s'), 0)} | {fmt(mx, 2)} / {fmt(mo, 2)} "
+            f"| {fmt(100 * kx, 0)}% / {fmt(100 * ko, 0)}% "
+            f"| {fmt(med(x, 'cycles_per_packet'), 0)} / {fmt(med(o, 'cycles_per_packet'), 0)} "
+            f"| {fmt(100 * med(x, 'busy'), 0)}% / {fmt(100 * med(o, 'busy'), 0)}% "
+            f"| {fmt(up[0], 2)} / {fmt(up[1], 2)} "
+            f"| {yesno(mx >= mo) if mx == mx and mo == mo else '–'} | {keep} |")
+    return "\n".join(["## Rule churn", "",
+                      "`bench/lib/churn.py` adds and deletes rules over one connection at "
+                      "the asked rate (10 ms ticks, each waited for: applied is what the "
+                      "switch took); `unrelated` rules never match the traffic, `matching` "
+                      "ones take over its own destinations (same output). Static: the `1k` "
+                      "scenario of this run. The churn client runs on the generator's CPU, "
+                      "beside the switch's control thread: when the generator is near 100% "
+                      "busy and the switch is not, the control plane's CPU use set the pace.",
+                      ""] + rows + [""])
+
+
 def detail_table(data):
     """Per scenario and contender: where the switch found its decisions,
     whether the generator or the switch set the pace, and the noise."""
@@ -207,6 +248,7 @@ def markdown(data, png_name):
         "against the limit of the same rep):", "",
         paired_table(data), "",
         baseline_table(data),
+        churn_table(data),
         f"![plot]({png_name})", "",
         "## Details", "",
         "Busy: share of the core's TSC cycles spent on bursts that moved packets. If the "

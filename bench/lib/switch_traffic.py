@@ -51,6 +51,8 @@ class Scenario:
     rules: int = 0      # nw_dst rules (both directions); 0: see flows_text
     flows: int = 0      # distinct 5-tuples (both directions)
     normal: bool = False
+    churn_rate: int = 0     # rule changes per second during the run (churn.py)
+    churn_kind: str = ""    # "unrelated" or "matching"
 
 
 SCENARIOS = {s.name: s for s in (
@@ -58,7 +60,14 @@ SCENARIOS = {s.name: s for s in (
     Scenario("1rule", "1 rule per direction: in_port=1 -> output:2 and back", "loop"),
     Scenario("1k", "1k nw_dst/32 rules, 10k flows", "pcap", rules=1000, flows=10_000),
     Scenario("100k", "100k nw_dst/32 rules, 1M flows", "pcap", rules=100_000, flows=1_000_000),
+) + tuple(
+    Scenario(f"churn{label}-{kind}", f"1k rules, 10k flows, {label} {kind} rule changes/s",
+             "pcap", rules=1000, flows=10_000, churn_rate=rate, churn_kind=kind)
+    for kind in ("unrelated", "matching")
+    for rate, label in ((1000, "1k"), (10_000, "10k"), (100_000, "100k"))
 )}
+# Measured unless --scenarios names them (they take as long again).
+DEFAULT_SCENARIOS = ("normal", "1rule", "1k", "100k")
 
 
 def flow_lines(s):
@@ -101,7 +110,7 @@ def pcap_files(s, cache_dir, size=64):
     cache_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for d in (0, 1):
-        path = cache_dir / f"{s.name}-r{s.rules}-f{s.flows}-{size}B-dir{d}.pcap"
+        path = cache_dir / f"r{s.rules}-f{s.flows}-{size}B-dir{d}.pcap"
         paths.append(path)
         if path.exists():
             continue

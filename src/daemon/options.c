@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* CPU numbers xviod accepts (-w) and considers (0..XVIO_MAX_CPUS-1). */
+#define XVIO_MAX_CPUS 1024
+
 enum {
 	OPT_NO_HUGE = 256,
 	OPT_FILE_PREFIX,
@@ -141,7 +144,7 @@ int options_parse_cpulist(const char *list, unsigned int *cpus, unsigned int max
 				return -EINVAL;
 			hi = strtoul(p, &end, 10);
 		}
-		if (hi < lo || hi >= 1024)
+		if (hi < lo || hi >= XVIO_MAX_CPUS)
 			return -EINVAL;
 		for (unsigned long c = lo; c <= hi; c++) {
 			for (unsigned int i = 0; i < n; i++)
@@ -352,12 +355,44 @@ static bool has_device_option(const struct xviod_options *opts)
 	return false;
 }
 
+/* The CPUs below nb_cpus not in busy[], as an EAL cpuset ("(0-2,5)"); all
+ * of them if busy[] has every one. */
+static size_t cpuset_text(char *buf, size_t len, unsigned int nb_cpus, const unsigned int *busy,
+			  unsigned int n_busy)
+{
+	bool taken[XVIO_MAX_CPUS] = { false };
+	unsigned int n_taken = 0;
+	size_t off = (size_t)snprintf(buf, len, "(");
+	const char *sep = "";
+
+	for (unsigned int i = 0; i < n_busy; i++)
+		if (!taken[busy[i]]) {
+			taken[busy[i]] = true;
+			n_taken++;
+		}
+	if (n_taken == nb_cpus)
+		memset(taken, 0, sizeof(taken));
+	for (unsigned int lo = 0; lo < nb_cpus; lo++) {
+		unsigned int hi = lo;
+
+		if (taken[lo])
+			continue;
+		while (hi + 1 < nb_cpus && !taken[hi + 1])
+			hi++;
+		off += (size_t)snprintf(buf + off, len - off, hi > lo ? "%s%u-%u" : "%s%u", sep, lo, hi);
+		sep = ",";
+		lo = hi;
+	}
+	return off + (size_t)snprintf(buf + off, len - off, ")");
+}
+
 int options_build_eal_argv(const struct xviod_options *opts, const char *prog,
 			   unsigned int nb_cpus, char ***argv_out)
 {
 	int max = 16 + opts->eal_argc;
 	char **argv = calloc((size_t)max + 1, sizeof(*argv));
-	char lcores[16 * XVIO_MAX_WORKERS + 32];
+	char lcores[8 * XVIO_MAX_CPUS + 16 * XVIO_MAX_WORKERS];
+	unsigned int last_cpu[1];
 	size_t off;
 	int argc = 0, rc = 0;
 
@@ -365,20 +400,27 @@ int options_build_eal_argv(const struct xviod_options *opts, const char *prog,
 		return -ENOMEM;
 	if (nb_cpus == 0)
 		nb_cpus = 1;
-	/* lcore 0 is the control thread: it sleeps most of the time, so let
-	 * the scheduler put it anywhere rather than steal a worker's CPU. */
-	off = (size_t)snprintf(lcores, sizeof(lcores), "0@(0-%u)", nb_cpus - 1);
+	if (nb_cpus > XVIO_MAX_CPUS)
+		nb_cpus = XVIO_MAX_CPUS;
+	for (unsigned int i = 0; i < opts->nb_workers; i++)
+		if (opts->worker_cpus[i] >= nb_cpus) {
+			rc = -EINVAL;
+			goto out;
+		}
+	/* lcore 0 is the control thread: it runs on the CPUs no worker
+	 * polls, so that applying a change (and waiting for the workers to
+	 * pass a grace period) never takes a worker's CPU from it. */
+	last_cpu[0] = nb_cpus - 1;
+	off = (size_t)snprintf(lcores, sizeof(lcores), "0@");
 	if (opts->nb_workers == 0) {
+		off += cpuset_text(lcores + off, sizeof(lcores) - off, nb_cpus, last_cpu, 1);
 		snprintf(lcores + off, sizeof(lcores) - off, ",1@%u", nb_cpus - 1);
 	} else {
-		for (unsigned int i = 0; i < opts->nb_workers; i++) {
-			if (opts->worker_cpus[i] >= nb_cpus) {
-				rc = -EINVAL;
-				goto out;
-			}
+		off += cpuset_text(lcores + off, sizeof(lcores) - off, nb_cpus, opts->worker_cpus,
+				   opts->nb_workers);
+		for (unsigned int i = 0; i < opts->nb_workers; i++)
 			off += (size_t)snprintf(lcores + off, sizeof(lcores) - off,
 						",%u@%u", i + 1, opts->worker_cpus[i]);
-		}
 	}
 	rc |= push(argv, &argc, max, "%s", prog);
 	rc |= push(argv, &argc, max, "--lcores=%s", lcores);

@@ -272,7 +272,7 @@ static int cmd_flow_add(json_t *args, json_t **result, char *err, size_t errlen)
 	}
 	rc = bridge_flows_add(br, specs, (unsigned int)n, err, errlen);
 	free(specs);
-	bridge_sync();
+	bridge_sync_if_many();
 	if (rc == 0)
 		*result = json_pack("{s:i, s:i}", "added", (int)n, "rules", (int)br->n_rules);
 	return rc;
@@ -310,7 +310,7 @@ static int cmd_flow_mod(json_t *args, json_t **result, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	rc = bridge_flows_modify(br, &spec, strict, &n, err, errlen);
-	bridge_sync();
+	bridge_sync_if_many();
 	if (rc == 0)
 		*result = json_pack("{s:i}", "modified", (int)n);
 	return rc;
@@ -330,7 +330,7 @@ static int cmd_flow_del(json_t *args, json_t **result, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	rc = bridge_flows_delete(br, &spec, strict, &n);
-	bridge_sync();
+	bridge_sync_if_many();
 	if (rc) {
 		snprintf(err, errlen, "out of memory");
 		return rc;

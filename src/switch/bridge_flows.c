@@ -291,7 +291,8 @@ static int by_table_priority(const void *a, const void *b)
 	return (int)y->cr.priority - (int)x->cr.priority;
 }
 
-/* The rules a spec selects: in its table, or all tables if none given. */
+/* The rules a spec selects: in its table, or all tables if none given.
+ * Strict: at most one per table, found by its match and priority. */
 static int select_rules(struct bridge *br, const struct flow_spec *spec, bool strict,
 			struct select *s)
 {
@@ -299,9 +300,17 @@ static int select_rules(struct bridge *br, const struct flow_spec *spec, bool st
 	s->spec = spec;
 	s->strict = strict;
 	for (unsigned int t = 0; t <= FLOW_TABLE_MAX && !s->nomem; t++) {
+		struct cls_rule *exact;
+
 		if (br->tables[t] == NULL || (spec->has_table && t != spec->table))
 			continue;
-		cls_for_each(br->tables[t], collect, s);
+		if (!strict) {
+			cls_for_each(br->tables[t], collect, s);
+			continue;
+		}
+		exact = cls_find_exact(br->tables[t], &spec->match, spec->priority);
+		if (exact != NULL)
+			collect(exact, s);
 	}
 	if (s->nomem) {
 		free(s->out);

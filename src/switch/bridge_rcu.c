@@ -13,6 +13,7 @@ struct deferred {
 };
 
 static struct deferred *pending;
+static unsigned int n_pending;
 
 void bridge_defer_free(void (*fn)(void *), void *p)
 {
@@ -26,6 +27,7 @@ void bridge_defer_free(void (*fn)(void *), void *p)
 	}
 	*d = (struct deferred){ .fn = fn, .p = p, .next = pending };
 	pending = d;
+	n_pending++;
 }
 
 void bridge_sync(void)
@@ -35,6 +37,7 @@ void bridge_sync(void)
 	if (d == NULL)
 		return;
 	pending = NULL;
+	n_pending = 0;
 	worker_synchronize();
 	while (d != NULL) {
 		struct deferred *next = d->next;
@@ -43,4 +46,10 @@ void bridge_sync(void)
 		free(d);
 		d = next;
 	}
+}
+
+void bridge_sync_if_many(void)
+{
+	if (n_pending >= BRIDGE_DEFER_MAX)
+		bridge_sync();
 }

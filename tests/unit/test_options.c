@@ -607,7 +607,7 @@ static void double_dash_as_option_value_is_not_the_separator(void **state)
 static void eal_argv_default_is_exact(void **state)
 {
 	static const char *const expect[] = {
-		"xviod", "--lcores=0@(0-3),1@3", "--main-lcore=0", "-m", "512",
+		"xviod", "--lcores=0@(0-2),1@3", "--main-lcore=0", "-m", "512",
 		"--in-memory", "--file-prefix=xviod", "--log-level=xvio:info",
 		"--log-level=lib.vhost.config:warning", "--allow=0000:00:00.0",
 	};
@@ -681,7 +681,7 @@ static void lcores_default_worker_on_last_cpu(void **state)
 
 	(void)state;
 	argc = build(ARGV(), 8, &argv);
-	assert_true(find_arg(argc, argv, "--lcores=0@(0-7),1@7") > 0);
+	assert_true(find_arg(argc, argv, "--lcores=0@(0-6),1@7") > 0);
 	assert_true(find_arg(argc, argv, "--main-lcore=0") > 0);
 	options_free_eal_argv(argc, argv);
 }
@@ -693,7 +693,7 @@ static void lcores_maps_each_worker_to_its_cpu(void **state)
 
 	(void)state;
 	argc = build(ARGV("-w", "2-3,5"), 8, &argv);
-	assert_true(find_arg(argc, argv, "--lcores=0@(0-7),1@2,2@3,3@5") > 0);
+	assert_true(find_arg(argc, argv, "--lcores=0@(0-1,4,6-7),1@2,2@3,3@5") > 0);
 	options_free_eal_argv(argc, argv);
 }
 
@@ -704,11 +704,23 @@ static void lcores_with_one_cpu(void **state)
 
 	(void)state;
 	argc = build(ARGV(), 1, &argv);
-	assert_true(find_arg(argc, argv, "--lcores=0@(0-0),1@0") > 0);
+	assert_true(find_arg(argc, argv, "--lcores=0@(0),1@0") > 0);
 	options_free_eal_argv(argc, argv);
 	/* An unknown CPU count is taken as one CPU. */
 	argc = build(ARGV(), 0, &argv);
-	assert_true(find_arg(argc, argv, "--lcores=0@(0-0),1@0") > 0);
+	assert_true(find_arg(argc, argv, "--lcores=0@(0),1@0") > 0);
+	options_free_eal_argv(argc, argv);
+}
+
+/* Every CPU a worker's: the control thread may use them all. */
+static void lcores_with_every_cpu_a_worker(void **state)
+{
+	char **argv;
+	int argc;
+
+	(void)state;
+	argc = build(ARGV("-w", "0-1"), 2, &argv);
+	assert_true(find_arg(argc, argv, "--lcores=0@(0-1),1@0,2@1") > 0);
 	options_free_eal_argv(argc, argv);
 }
 
@@ -719,7 +731,7 @@ static void lcores_with_all_workers(void **state)
 	int argc;
 
 	(void)state;
-	off = (size_t)snprintf(expect, sizeof(expect), "--lcores=0@(0-1023)");
+	off = (size_t)snprintf(expect, sizeof(expect), "--lcores=0@(0-959)");
 	for (unsigned int i = 0; i < XVIO_MAX_WORKERS; i++)
 		off += (size_t)snprintf(expect + off, sizeof(expect) - off, ",%u@%u",
 					i + 1, 960 + i);
@@ -846,6 +858,7 @@ int main(void)
 		cmocka_unit_test(lcores_maps_each_worker_to_its_cpu),
 		cmocka_unit_test(control_socket_options_and_their_defaults),
 		cmocka_unit_test(lcores_with_one_cpu),
+		cmocka_unit_test(lcores_with_every_cpu_a_worker),
 		cmocka_unit_test(lcores_with_all_workers),
 		cmocka_unit_test(worker_cpu_beyond_machine_is_einval),
 		cmocka_unit_test(dummy_allow_added_without_device_options),
