@@ -153,8 +153,8 @@ def churn_table(data):
     static = {c: med(g.get(("1k", c), []), "mpps") for c in ("xvio", "ovs")}
     rows = ["| scenario | changes/s asked | applied xvio / OVS | Mpps xvio / OVS (median) "
             "| of static 1k: xvio / OVS | c/p xvio / OVS | busy xvio / OVS "
-            "| upcall % xvio / OVS | xvio ≥ OVS | ≥ 95% of static |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|"]
+            "| upcall % xvio / OVS | control-plane CPU xvio / OVS | xvio ≥ OVS | ≥ 95% of static |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|"]
     for s in churn:
         x, o = g.get((s["name"], "xvio"), []), g.get((s["name"], "ovs"), [])
         mx, mo = med(x, "mpps"), med(o, "mpps")
@@ -169,6 +169,7 @@ def churn_table(data):
             f"| {fmt(med(x, 'cycles_per_packet'), 0)} / {fmt(med(o, 'cycles_per_packet'), 0)} "
             f"| {fmt(100 * med(x, 'busy'), 0)}% / {fmt(100 * med(o, 'busy'), 0)}% "
             f"| {fmt(up[0], 2)} / {fmt(up[1], 2)} "
+            f"| {fmt(100 * med(x, 'control_cpu'), 0)}% / {fmt(100 * med(o, 'control_cpu'), 0)}% "
             f"| {yesno(mx >= mo) if mx == mx and mo == mo else '–'} | {keep} |")
     return "\n".join(["## Rule churn", "",
                       "`bench/lib/churn.py` adds and deletes rules over one connection at "
@@ -177,7 +178,9 @@ def churn_table(data):
                       "ones take over its own destinations (same output). Static: the `1k` "
                       "scenario of this run. The churn client runs on the generator's CPU, "
                       "beside the switch's control thread: when the generator is near 100% "
-                      "busy and the switch is not, the control plane's CPU use set the pace.",
+                      "busy and the switch is not, the control plane's CPU use set the pace. "
+                      "Control-plane CPU: the CPU time of every thread of the switch that "
+                      "does not forward, and of churn.py, as a share of one CPU.",
                       ""] + rows + [""])
 
 

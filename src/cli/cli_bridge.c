@@ -16,8 +16,7 @@ void cli_print_bridges(json_t *bridges)
 {
 	static const char *const hdr[] = { "BRIDGE", "PORT", "OFPORT", "VLAN", "CPU",
 					   "RX", "TX", "DROPS", "PORT-WIDE", "EMC", "MEGAFLOW",
-					   "UPCALLS",
-					   NULL };
+					   "UPCALLS", "MACS", "MAC-REFUSED", NULL };
 	struct table *t = table_new(hdr);
 	json_t *b, *p, *v;
 	size_t i, j;
@@ -25,7 +24,7 @@ void cli_print_bridges(json_t *bridges)
 	json_array_foreach(bridges, i, b) {
 		json_array_foreach(json_object_get(b, "ports"), j, p) {
 			char of[16], cpu[16], rx[32], tx[32], dr[32], pw[32], emc[32], mf[32];
-			char up[32];
+			char up[32], macs[48], refused[32];
 			char vlan[64];
 			json_int_t drops = 0;
 			const char *k;
@@ -39,16 +38,21 @@ void cli_print_bridges(json_t *bridges)
 				snprintf(vlan, sizeof(vlan), "trunk %s", str(p, "trunks"));
 			else
 				snprintf(vlan, sizeof(vlan), "trunk all");
+			snprintf(macs, sizeof(macs), "%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT,
+				 json_integer_value(json_object_get(p, "macs")),
+				 json_integer_value(json_object_get(p, "mac_limit")));
 			const char *row[] = { j ? "" : str(b, "name"), str(p, "port"),
 				num(of, sizeof(of), p, "ofport"), vlan, num(cpu, sizeof(cpu), p, "cpu"),
 				num(rx, sizeof(rx), p, "rx_packets"), num(tx, sizeof(tx), p, "tx_packets"),
 				dr, num(pw, sizeof(pw), p, "port_hits"), num(emc, sizeof(emc), p, "emc_hits"),
-				num(mf, sizeof(mf), p, "megaflow_hits"), num(up, sizeof(up), p, "upcalls") };
+				num(mf, sizeof(mf), p, "megaflow_hits"), num(up, sizeof(up), p, "upcalls"),
+				macs, num(refused, sizeof(refused), p, "mac_learn_refused") };
+
 			table_row(t, row);
 		}
 		if (json_array_size(json_object_get(b, "ports")) == 0) {
 			const char *row[] = { str(b, "name"), "-", "", "", "", "", "", "", "", "", "",
-					      "" };
+					      "", "", "" };
 
 			table_row(t, row);
 		}
@@ -57,6 +61,7 @@ void cli_print_bridges(json_t *bridges)
 	table_free(t);
 }
 
+/* One bridge: its ports, then the counters of the bridge as a whole. */
 static void print_bridge(json_t *b)
 {
 	json_t *arr = json_array();
@@ -64,6 +69,17 @@ static void print_bridge(json_t *b)
 	json_array_append(arr, b);
 	cli_print_bridges(arr);
 	json_decref(arr);
+	printf("rules %" JSON_INTEGER_FORMAT ", megaflows %" JSON_INTEGER_FORMAT
+	       ", cache flushes %" JSON_INTEGER_FORMAT ", megaflows revalidated %" JSON_INTEGER_FORMAT
+	       ", megaflow evictions %" JSON_INTEGER_FORMAT ", MAC learn failures %"
+	       JSON_INTEGER_FORMAT "; mac_age %" JSON_INTEGER_FORMAT " s\n",
+	       json_integer_value(json_object_get(b, "rules")),
+	       json_integer_value(json_object_get(b, "megaflows")),
+	       json_integer_value(json_object_get(b, "cache_flushes")),
+	       json_integer_value(json_object_get(b, "megaflows_revalidated")),
+	       json_integer_value(json_object_get(b, "megaflow_evictions")),
+	       json_integer_value(json_object_get(b, "mac_learn_failures")),
+	       json_integer_value(json_object_get(b, "mac_age")));
 }
 
 /* As ovs-ofctl dump-flows prints them: counters and timeouts, then the

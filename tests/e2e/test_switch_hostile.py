@@ -103,6 +103,14 @@ def test_a_guest_spraying_source_macs_cannot_crowd_out_the_others(xviod, workdir
             == (1024, 1024, 16384 - 1024)
         assert list(macs.values()).count(spray_port["ofport"]) == 1024
         assert xviod.ctl("bridge", "show", "br0")["mac_learn_failures"] == 0
+        # The operator sees the same without --json: MACS learnt/limit and
+        # MAC-REFUSED per port, and the bridge's failures.
+        text = xviod.run_ctl("bridge", "show", "br0").stdout.splitlines()
+        head = text[0].split()
+        row = next(line.split() for line in text if " spray " in f" {line} ")
+        assert row[head.index("MACS") - len(head)] == "1024/1024"
+        assert row[head.index("MAC-REFUSED") - len(head)] == str(16384 - 1024)
+        assert "MAC learn failures 0" in text[-1]
     finally:
         for name in ("spray", "vm", "peer"):
             xviod.run_ctl("bridge", "port-del", "br0", name, check=False)
