@@ -8,6 +8,9 @@
  * and mask, see field.h); `flavor` remembers which spelling was used so
  * dump-flows prints the rule back the way the operator wrote it.
  * An empty array, or the single word "drop", drops the packet.
+ *
+ * Each type belongs to one action family, which says how it is written
+ * (flow/action_text.h) and what it does (switch/action_table.h).
  */
 #ifndef XVIO_FLOW_ACTION_H
 #define XVIO_FLOW_ACTION_H
@@ -40,6 +43,7 @@ enum action_type {
 	ACT_GOTO_TABLE,  /* goto_table:T (last action only) */
 	ACT_METER,       /* meter:N (first action only) */
 	ACT_NOTE,        /* note:xx.xx.. (does nothing) */
+	ACT__COUNT,
 };
 
 /* How a set was written, for printing it back. */

@@ -302,6 +302,7 @@ static void do_actions(struct xlate_ctx *ctx, const struct rule *r)
 			emit(ctx, a);
 			break;
 		case ACT_NOTE:
+		case ACT__COUNT:
 			break;
 		}
 	}
