@@ -7,6 +7,7 @@
 
 #include "flow/pkt_parse.h"
 #include "port/port.h"
+#include "switch/action_table.h"
 #include "switch/bridge_types.h"
 #include "switch/dp_exec.h"
 #include "switch/flow_cache.h"
@@ -52,6 +53,8 @@ static void credit_rules(struct burst_ctx *ctx, const struct dp_entry *e, uint32
 	}
 }
 
+/* Output and normal are run here (they batch per port); every other step
+ * by its action family (switch/action_table.h). */
 static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct rte_mbuf *m,
 			struct pkt_layers *l, const struct flow_key *key)
 {
@@ -60,11 +63,11 @@ static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct 
 
 	for (unsigned int i = 0; i < e->n_ops; i++) {
 		const struct action *a = &e->ops[i];
+		const struct action_type_dp *step;
 		bool last = i + 1 == e->n_ops;
-		int rc = 0;
+		enum bridge_drop why;
 
-		switch ((enum action_type)a->type) {
-		case ACT_OUTPUT:
+		if (a->type == ACT_OUTPUT) {
 			if (last) {
 				/* Hand over our own reference: the common case. */
 				out_enqueue(ctx, a->output.port, m);
@@ -73,7 +76,8 @@ static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct 
 			output_shared(ctx, a->output.port, m);
 			outputs++;
 			continue;
-		case ACT_NORMAL:
+		}
+		if (a->type == ACT_NORMAL) {
 			if (last) {
 				/* Hand over our own reference, as for output. */
 				normal(ctx, m, l, in_ofport, true);
@@ -81,46 +85,18 @@ static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct 
 			}
 			outputs += normal(ctx, m, l, in_ofport, false);
 			continue;
-		case ACT_METER: {
-			struct meter *mt = a->meter.id <= METER_MAX ?
-				__atomic_load_n(&ctx->br->meters[a->meter.id], __ATOMIC_ACQUIRE) :
-				NULL;
-
-			/* A meter deleted since this program was made: the
-			 * bridge generation changed and the cache will go. */
-			if (mt != NULL && !meter_pass(mt, ctx->now_tsc, rte_pktmbuf_pkt_len(m))) {
-				ctx->st->drops[BR_DROP_METER]++;
-				rte_pktmbuf_free(m);
+		}
+		step = action_type_dp(a->type);
+		if (step->writes) {
+			m = writable(m);
+			if (m == NULL) {
+				ctx->st->drops[BR_DROP_NO_MBUF]++;
 				return;
 			}
-			continue;
 		}
-		default:
-			break;
-		}
-		m = writable(m);
-		if (m == NULL) {
-			ctx->st->drops[BR_DROP_NO_MBUF]++;
-			return;
-		}
-		switch ((enum action_type)a->type) {
-		case ACT_SET_FIELD:
-			rc = dp_set_field(m, l, key->nw_proto, a);
-			break;
-		case ACT_PUSH_VLAN:
-			rc = dp_push_vlan(m, l, a->push_vlan.tpid, 0);
-			break;
-		case ACT_POP_VLAN:
-			rc = dp_pop_vlan(m, l);
-			break;
-		case ACT_DEC_TTL:
-			rc = dp_dec_ttl(m, l);
-			break;
-		default:
-			break;
-		}
-		if (rc) {
-			ctx->st->drops[BR_DROP_MALFORMED]++;
+		why = step->exec(ctx, m, l, key, a);
+		if (unlikely(why != BR_DROP__COUNT)) {
+			ctx->st->drops[why]++;
 			rte_pktmbuf_free(m);
 			return;
 		}
