@@ -27,6 +27,23 @@
 #define FLOW_TABLE_CURRENT 255  /* resubmit(P): the current table */
 
 #define ACTION_NOTE_MAX 32
+#define BUNDLE_MAX_MEMBERS 8
+
+/* What bundle hashes to choose a member (as Open vSwitch names them). */
+enum bundle_fields {
+	BUNDLE_ETH_SRC,            /* eth_src */
+	BUNDLE_SYMMETRIC_L4,       /* symmetric_l4: both MACs, VLAN, type, IP, ports */
+	BUNDLE_SYMMETRIC_L3L4,     /* symmetric_l3l4: IP addresses, protocol, TCP ports */
+	BUNDLE_SYMMETRIC_L3L4_UDP, /* symmetric_l3l4+udp: and UDP ports */
+	BUNDLE_NW_SRC,             /* nw_src */
+	BUNDLE_NW_DST,             /* nw_dst */
+	BUNDLE_SYMMETRIC_L3,       /* symmetric_l3: IP addresses */
+};
+
+enum bundle_algorithm {
+	BUNDLE_ACTIVE_BACKUP,      /* the first member attached to the bridge */
+	BUNDLE_HRW,                /* highest random weight over the attached ones */
+};
 
 enum action_type {
 	ACT_OUTPUT,      /* output:P */
@@ -43,6 +60,7 @@ enum action_type {
 	ACT_GOTO_TABLE,  /* goto_table:T (last action only) */
 	ACT_METER,       /* meter:N (first action only) */
 	ACT_NOTE,        /* note:xx.xx.. (does nothing) */
+	ACT_BUNDLE,      /* bundle(fields,basis,alg,ofport,members:P,...) */
 	ACT__COUNT,
 };
 
@@ -75,6 +93,13 @@ struct action {
 		struct { uint8_t table; } goto_table;
 		struct { uint32_t id; } meter;
 		struct { uint8_t len; uint8_t data[ACTION_NOTE_MAX]; } note;
+		struct {
+			uint8_t fields;      /* enum bundle_fields */
+			uint8_t algorithm;   /* enum bundle_algorithm */
+			uint16_t basis;      /* hash basis */
+			uint8_t n_members;
+			uint16_t members[BUNDLE_MAX_MEMBERS];
+		} bundle;
 	};
 };
 

@@ -13,6 +13,7 @@ static const struct action_text *const families[] = {
 	&action_resubmit_text,
 	&action_meter_text,
 	&action_note_text,
+	&action_bundle_text,
 };
 
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))

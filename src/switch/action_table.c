@@ -13,6 +13,7 @@ static const struct action_dp *const families[] = {
 	&action_resubmit_dp,
 	&action_meter_dp,
 	&action_note_dp,
+	&action_bundle_dp,
 };
 
 const struct action_type_dp *action_dp_by_type[ACT__COUNT];

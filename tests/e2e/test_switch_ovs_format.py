@@ -41,6 +41,9 @@ RULES = [
     "priority=15,ipv6,ipv6_dst=fd00::1,nw_proto=17,"
     "actions=load:0x1->NXM_NX_REG3[0..3],load:0x1->NXM_NX_REG3[5]",
     "cookie=0x7,table=2,actions=drop",
+    "priority=16,udp,actions=bundle(symmetric_l3l4+udp,50,hrw,ofport,members:1,3)",
+    "priority=17,actions=bundle(eth_src,0,active_backup,ofport,slaves:2,1)",
+    "priority=18,ip,actions=bundle(nw_dst,65535,hrw,ofport,members:4),output:1",
 ]
 
 

@@ -439,3 +439,37 @@ def test_ports_and_rules_count_every_packet_and_byte(rule, x, tmp_path):
         assert (flow["n_packets"], flow["n_bytes"]) == (len(frames), total)
     finally:
         bed.close()
+
+
+def test_bundle_sends_each_flow_whole_to_one_member_and_spreads_the_flows(x, tmp_path):
+    """bundle(...,hrw,...) over ports 2 and 3: 64 UDP flows, 4 frames each,
+    interleaved. Every frame comes out once, unchanged; all frames of a
+    flow leave by the same member, in order; both members carry flows;
+    and trace names the member each flow gets."""
+    flows = [Ether(src=A, dst=B) / IP(src="10.0.0.1", dst="10.0.0.2") /
+             UDP(sport=2000 + f, dport=9999) / Raw(bytes([f, k])) for k in range(4)
+             for f in range(64)]
+    bed = PcapBridge(x, tmp_path, 3,
+                     ["udp,actions=bundle(symmetric_l3l4+udp,0,hrw,ofport,members:2,3)"])
+    trace = {}
+
+    def ask_trace(done):    # while the members are attached
+        for f in range(64):
+            trace[f] = x.ctl("trace", bed.name, f"in_port=1,udp,nw_src=10.0.0.1,"
+                             f"nw_dst=10.0.0.2,tp_src={2000 + f},tp_dst=9999")["datapath_actions"]
+
+    try:
+        got = bed.send({1: flows}, while_sending=ask_trace)
+    finally:
+        bed.close()
+    by_member = {p: [bytes(fr) for fr in got[p]] for p in (2, 3)}
+    assert sorted(by_member[2] + by_member[3]) == sorted(bytes(fr) for fr in flows)
+    flow_of = lambda fr: int.from_bytes(fr[34:36], "big") - 2000  # noqa: E731  (UDP sport)
+    for p, frames in by_member.items():
+        for f in {flow_of(fr) for fr in frames}:
+            # the payload's second byte: the frame's number within its flow
+            assert [fr[43] for fr in frames if flow_of(fr) == f] == [0, 1, 2, 3], (p, f)
+            assert trace[f] == f"output:{bed.pname(p)}", (f, trace[f])
+    assert not set(by_member[2]) & set(by_member[3])
+    assert len(by_member[2]) >= 4 * 8 and len(by_member[3]) >= 4 * 8, \
+        (len(by_member[2]), len(by_member[3]))

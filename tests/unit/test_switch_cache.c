@@ -424,6 +424,75 @@ static void a_mac_seen_after_now_is_not_aged_out(void **state)
 	assert_int_equal(mac_age_of(5, UINT32_MAX - 4), 10);   /* the clock wrapped */
 }
 
+/* ---- bundle ------------------------------------------------------------- */
+
+/* The member a TCP flow from port 1 goes to, 0 for none. */
+static int member_of(unsigned int sport, bool reverse)
+{
+	char pkt[160];
+
+	snprintf(pkt, sizeof(pkt), reverse ?
+		 "in_port=1,tcp,nw_src=10.0.0.2,nw_dst=10.0.0.1,tp_src=80,tp_dst=%u" :
+		 "in_port=1,tcp,nw_src=10.0.0.1,nw_dst=10.0.0.2,tp_src=%u,tp_dst=80", sport);
+	run(pkt);
+	if (prog.n_ops == 0)
+		return 0;
+	assert_int_equal(prog.n_ops, 1);
+	assert_int_equal(prog.ops[0].type, ACT_OUTPUT);
+	return prog.ops[0].output.port;
+}
+
+static void bundle_hrw_spreads_flows_keeps_each_and_moves_only_a_gone_members(void **state)
+{
+	int before[200], seen[NPORTS + 1] = { 0 };
+
+	(void)state;
+	add("actions=bundle(symmetric_l3l4+udp,7,hrw,ofport,members:2,3,4)");
+	for (unsigned int f = 0; f < 200; f++) {
+		before[f] = member_of(1000 + f, false);
+		assert_true(before[f] >= 2 && before[f] <= 4);
+		seen[before[f]]++;
+		/* The same flow again, and its other direction: the same member. */
+		assert_int_equal(member_of(1000 + f, false), before[f]);
+		assert_int_equal(member_of(1000 + f, true), before[f]);
+	}
+	for (int p = 2; p <= 4; p++)
+		assert_true(seen[p] > 200 / 3 / 2);   /* each takes a fair share */
+	/* What was hashed is in the megaflow: one flow, one megaflow. */
+	assert_string_equal(wc_text(), "in_port=0,dl_type=0x0000,nw_src=0.0.0.0,nw_dst=0.0.0.0,"
+			    "nw_proto=0,tp_src=0,tp_dst=0");   /* the mask */
+	br.ports[3] = NULL;
+	for (unsigned int f = 0; f < 200; f++) {
+		int now = member_of(1000 + f, false);
+
+		if (before[f] != 3)
+			assert_int_equal(now, before[f]);
+		else
+			assert_true(now == 2 || now == 4);
+	}
+	br.ports[3] = &bports[3];
+}
+
+static void bundle_active_backup_takes_the_first_attached_member(void **state)
+{
+	(void)state;
+	add("actions=bundle(eth_src,0,active_backup,ofport,members:3,2)");
+	run("in_port=1,tcp");
+	assert_string_equal(ops_text(), "output:p3");
+	assert_string_equal(wc_text(), "in_port=0");   /* no hash: nothing else matters */
+	br.ports[3] = NULL;
+	run("in_port=1,tcp");
+	assert_string_equal(ops_text(), "output:p2");
+	br.ports[2] = NULL;
+	run("in_port=1,tcp");
+	assert_string_equal(ops_text(), "drop");
+	br.ports[2] = &bports[2];
+	br.ports[3] = &bports[3];
+	/* The chosen member is the input port: nothing is sent back. */
+	run("in_port=3,tcp");
+	assert_string_equal(ops_text(), "drop");
+}
+
 /* ---- caches ------------------------------------------------------------- */
 
 static void cache_levels_upcall_then_emc_then_megaflow(void **state)
@@ -798,6 +867,8 @@ int main(void)
 		T(move_unwildcards_its_source),
 		T(a_hit_stamped_after_now_is_not_idle),
 		T(a_mac_seen_after_now_is_not_aged_out),
+		T(bundle_hrw_spreads_flows_keeps_each_and_moves_only_a_gone_members),
+		T(bundle_active_backup_takes_the_first_attached_member),
 		T(cache_levels_upcall_then_emc_then_megaflow),
 		T(full_megaflow_cache_evicts_a_sixteenth_and_counts),
 		T(full_megaflow_cache_evicts_what_went_unused),
