@@ -680,16 +680,25 @@ static const char *cached_ops(struct flow_cache *c, const char *packet)
 #define TO_1 "in_port=1,tcp,nw_dst=10.0.0.1"
 #define TO_2 "in_port=1,tcp,nw_dst=10.0.0.2"
 
+/* 10.0.0.1 to p2, the rest to p3, logged; a cache that has caught up and
+ * holds both megaflows. Returns the rule for 10.0.0.1. */
+static struct rule *two_rules_cached(struct flow_cache *c)
+{
+	struct rule *r = add_logged("priority=10,ip,nw_dst=10.0.0.1,actions=output:p2");
+
+	add_logged("priority=1,actions=output:p3");
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_string_equal(cached_ops(c, TO_1), "output:p2");
+	assert_string_equal(cached_ops(c, TO_2), "output:p3");
+	return r;
+}
+
 static void an_unrelated_rule_change_keeps_the_cache_warm(void **state)
 {
 	struct flow_cache *c = flow_cache_create(0);
 
 	(void)state;
-	add_logged("priority=10,ip,nw_dst=10.0.0.1,actions=output:p2");
-	add_logged("priority=1,actions=output:p3");
-	flow_cache_catch_up(c, &br, br.gen);
-	assert_int_equal(level_of(c, TO_1), CACHE_UPCALL);
-	assert_int_equal(level_of(c, TO_2), CACHE_UPCALL);
+	two_rules_cached(c);
 	/* Neither megaflow's nw_dst can be 10.9.9.9. */
 	add_logged("priority=20,ip,nw_dst=10.9.9.9,actions=drop");
 	flow_cache_catch_up(c, &br, br.gen);
@@ -706,11 +715,7 @@ static void a_rule_added_or_deleted_drops_only_the_megaflows_it_overlaps(void **
 	struct rule *r;
 
 	(void)state;
-	r = add_logged("priority=10,ip,nw_dst=10.0.0.1,actions=output:p2");
-	add_logged("priority=1,actions=output:p3");
-	flow_cache_catch_up(c, &br, br.gen);
-	assert_string_equal(cached_ops(c, TO_1), "output:p2");
-	assert_string_equal(cached_ops(c, TO_2), "output:p3");
+	r = two_rules_cached(c);
 	add_logged("priority=20,ip,nw_dst=10.0.0.2,actions=output:p4");
 	flow_cache_catch_up(c, &br, br.gen);
 	assert_int_equal(c->revalidated, 1);
