@@ -171,6 +171,26 @@ def snap(x, relay):
     return out
 
 
+def taken(x, relay, direction):
+    """What a relay direction took from its source so far: delivered + dropped."""
+    d = snap(x, relay)[direction]
+    return d["packets"] + sum(d["drops"].values())
+
+
+def guest_tx_and_taken(x, g, relay="rA"):
+    """The guest's TX count and rA's vm-to-nic intake at one quiet moment:
+    read the relay, the guest, the relay again, until the relay did not move
+    meanwhile (reading the guest takes a console round trip, and a frame the
+    guest sends in between would be counted by one side only)."""
+    for _ in range(50):
+        before = taken(x, relay, "vm-to-nic")
+        tx = guest_tx(g)
+        if taken(x, relay, "vm-to-nic") == before:
+            return tx, before
+        time.sleep(0.1)
+    raise AssertionError("rA's vm-to-nic never stood still for a guest counter read")
+
+
 def grows(x, relay, directions=("vm-to-nic", "nic-to-vm")):
     first = snap(x, relay)
     return lambda: all(snap(x, relay)[d]["packets"] > first[d]["packets"] for d in directions)
@@ -234,7 +254,9 @@ def test_guest_flood_does_not_stall_the_other_relay(bed, record_property):
     x, g = bed.x, bed.guest
     b = BTraffic(bed, "flood")
     try:
-        rA0, nA0, tx0 = snap(x, "rA"), nic_stats(x, "nicA"), guest_tx(g)
+        nA0 = nic_stats(x, "nicA")
+        tx0, taken0 = guest_tx_and_taken(x, g)
+        rA0 = snap(x, "rA")
         g.check("rm -f /tmp/flood.stop; for i in 1 2; do ( while [ ! -e /tmp/flood.stop ]; do "
                 f"ping -q -i 0.0001 -s 60000 -w 2 {NOWHERE}; done ) </dev/null >/dev/null 2>&1 & "
                 "done")
@@ -257,10 +279,18 @@ def test_guest_flood_does_not_stall_the_other_relay(bed, record_property):
         # Every frame the guest sent was taken by rA and delivered or
         # counted; the NIC sent or refused (tx_errors) what it was given.
         g.check(f"ping -c 3 -W 5 {A_WIRE_IP}")  # also makes the guest reap TX completions
-        wait_for(lambda: guest_tx(g) - tx0 == snap(x, "rA")["vm-to-nic"]["packets"] -
-                 rA0["vm-to-nic"]["packets"] + sum(snap(x, "rA")["vm-to-nic"]["drops"].values())
-                 - sum(rA0["vm-to-nic"]["drops"].values()),
-                 "the guest's TX count to match rA's vm-to-nic (delivered + dropped)", timeout=30)
+        counts = {}
+
+        def balance():
+            tx, took = guest_tx_and_taken(x, g)
+            counts.update(guest_sent=tx - tx0, rA_took=took - taken0)
+            return counts["guest_sent"] == counts["rA_took"]
+
+        try:
+            wait_for(balance, "the guest's TX count to match rA's vm-to-nic (delivered + "
+                     "dropped)", timeout=30)
+        except AssertionError as e:
+            raise AssertionError(f"{e}: {counts}, rA {snap(x, 'rA')}") from None
         balanced(x, "rA", "nicA")
         rA1 = snap(x, "rA")
         report(record_property, "flood", {
