@@ -65,7 +65,9 @@ void worker_kick_all(void)
 /* A sleeping worker stays RCU-online (it still holds its plan), so wake
  * them all: each wakes, disarms, and reports a quiescent state. The kick
  * must follow the token: a worker that woke and reported before the token
- * may already be asleep again. */
+ * may already be asleep again. The wait sleeps between checks rather than
+ * spinning: when every CPU runs a worker, this thread shares a worker's
+ * CPU, and spinning there would hold off the very worker it waits for. */
 void worker_synchronize(void)
 {
 	uint64_t token;
@@ -74,7 +76,8 @@ void worker_synchronize(void)
 		return;
 	token = rte_rcu_qsbr_start(qsbr);
 	worker_kick_all();
-	rte_rcu_qsbr_check(qsbr, token, true);
+	while (!rte_rcu_qsbr_check(qsbr, token, false))
+		rte_delay_us_sleep(10);
 }
 
 static void drain_eventfd(int fd, void *arg)
