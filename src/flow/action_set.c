@@ -187,6 +187,23 @@ static int parse_move(struct parser *p, const struct act_word *aw, uint8_t type,
 	return 0;
 }
 
+/* mod_dl_src and friends write one field each: their arg is the field. */
+static const struct action_word words[] = {
+	{ "set_field", parse_set_field, ACT_SET_FIELD },
+	{ "load", parse_load, ACT_SET_FIELD },
+	{ "move", parse_move, ACT_MOVE },
+	{ "mod_dl_src", parse_mod, FIELD_DL_SRC },
+	{ "mod_dl_dst", parse_mod, FIELD_DL_DST },
+	{ "mod_nw_src", parse_mod, FIELD_NW_SRC },
+	{ "mod_nw_dst", parse_mod, FIELD_NW_DST },
+	{ "mod_nw_tos", parse_mod, FIELD_NW_TOS },
+	{ "mod_tp_src", parse_mod, FIELD_TP_SRC },
+	{ "mod_tp_dst", parse_mod, FIELD_TP_DST },
+	/* OVS pushes a tag if there is none: the datapath does. */
+	{ "mod_vlan_vid", parse_mod, FIELD_DL_VLAN },
+	{ "mod_vlan_pcp", parse_mod, FIELD_DL_VLAN_PCP },
+};
+
 /* ---- printing ---- */
 
 static void format_subfield(struct format_ctx *fc, const struct subfield *sf)
@@ -241,11 +258,12 @@ static void format_load(struct format_ctx *fc, const struct field *f, uint8_t *v
 	format_subfield(fc, sf);
 }
 
+/* The mod_* word that writes field id, or NULL. */
 static const char *mod_name(enum field_id id)
 {
-	for (unsigned int i = 0; i < flow_n_mod_actions; i++)
-		if (flow_mod_actions[i].field == id)
-			return flow_mod_actions[i].name;
+	for (unsigned int i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (words[i].parse == parse_mod && words[i].arg == id)
+			return words[i].name;
 	return NULL;
 }
 
@@ -281,27 +299,6 @@ static void format_move(const struct action *a, struct format_ctx *fc)
 
 /* ---- the family ---- */
 
-/* mod_dl_src and friends: one word per field (flow_text.c's table). */
-static const struct action_word *claim_mod(struct span name)
-{
-	static struct action_word mods[FIELD__COUNT];
-
-	for (unsigned int i = 0; i < flow_n_mod_actions && i < FIELD__COUNT; i++)
-		if (span_is(name, flow_mod_actions[i].name)) {
-			/* Static storage, the same on every call. */
-			mods[i] = (struct action_word){ flow_mod_actions[i].name, parse_mod,
-							flow_mod_actions[i].field };
-			return &mods[i];
-		}
-	return NULL;
-}
-
-static const struct action_word words[] = {
-	{ "set_field", parse_set_field, ACT_SET_FIELD },
-	{ "load", parse_load, ACT_SET_FIELD },
-	{ "move", parse_move, ACT_MOVE },
-};
-
 static const struct action_type_text types[] = {
 	{ ACT_SET_FIELD, format_set, ACTION_ANYWHERE },
 	{ ACT_MOVE, format_move, ACTION_ANYWHERE },
@@ -310,6 +307,5 @@ static const struct action_type_text types[] = {
 const struct action_text action_set_text = {
 	.family = "set-field",
 	.words = words, .n_words = sizeof(words) / sizeof(words[0]),
-	.claim = claim_mod,
 	.types = types, .n_types = sizeof(types) / sizeof(types[0]),
 };

@@ -54,12 +54,6 @@ const struct action_word *action_word_find(struct span name)
 		for (unsigned int i = 0; i < fam->n_words; i++)
 			if (span_is(name, fam->words[i].name))
 				return &fam->words[i];
-		if (fam->claim != NULL) {
-			const struct action_word *w = fam->claim(name);
-
-			if (w != NULL)
-				return w;
-		}
 	}
 	return NULL;
 }

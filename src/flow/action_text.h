@@ -48,9 +48,6 @@ struct action_text {
 	/* A word that names no action, without an argument (a bare port:
 	 * "actions=1,vm2"): 0, an error, or 1 for "not mine". May be NULL. */
 	int (*bare)(struct parser *p, const struct act_word *aw, struct action *a);
-	/* A word no entry names but the family may claim ("mod_dl_src"):
-	 * its parse and arg, or NULL. May be NULL. */
-	const struct action_word *(*claim)(struct span name);
 	const struct action_type_text *types;
 	unsigned int n_types;
 };

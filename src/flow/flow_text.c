@@ -30,20 +30,6 @@ const struct flow_shorthand flow_shorthands[] = {
 
 const unsigned int flow_n_shorthands = sizeof(flow_shorthands) / sizeof(flow_shorthands[0]);
 
-const struct flow_mod_action flow_mod_actions[] = {
-	{ "mod_dl_src", FIELD_DL_SRC },
-	{ "mod_dl_dst", FIELD_DL_DST },
-	{ "mod_nw_src", FIELD_NW_SRC },
-	{ "mod_nw_dst", FIELD_NW_DST },
-	{ "mod_nw_tos", FIELD_NW_TOS },
-	{ "mod_tp_src", FIELD_TP_SRC },
-	{ "mod_tp_dst", FIELD_TP_DST },
-	/* OVS pushes a tag if there is none: the datapath does. */
-	{ "mod_vlan_vid", FIELD_DL_VLAN },
-	{ "mod_vlan_pcp", FIELD_DL_VLAN_PCP },
-};
-
-const unsigned int flow_n_mod_actions = sizeof(flow_mod_actions) / sizeof(flow_mod_actions[0]);
 
 const struct flow_frag_word flow_frag_words[] = {
 	{ "no", 0, FLOW_FRAG_ANY },

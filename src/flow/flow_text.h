@@ -76,13 +76,4 @@ struct flow_shorthand {
 extern const struct flow_shorthand flow_shorthands[];
 extern const unsigned int flow_n_shorthands;
 
-/* mod_dl_src:MAC and friends: actions that write one field. */
-struct flow_mod_action {
-	const char *name;
-	enum field_id field;
-};
-
-extern const struct flow_mod_action flow_mod_actions[];
-extern const unsigned int flow_n_mod_actions;
-
 #endif

@@ -12,7 +12,6 @@
 #include "switch/dp_exec.h"
 #include "switch/flow_cache.h"
 #include "switch/mac_table.h"
-#include "switch/meter.h"
 #include "switch/switch_out.h"
 
 #define SWITCH_BURST 32

@@ -587,6 +587,25 @@ static void full_megaflow_cache_evicts_what_went_unused(void **state)
 /* Random rules over a few fields with small domains, random packets from
  * the same domains: whatever level answers, the cached program must be
  * the program xlate makes for that packet. */
+/* The cached answer for packet is what xlate says now: the same program,
+ * crediting the same rules. */
+static void assert_cache_agrees_with_xlate(struct flow_cache *c, const char *packet)
+{
+	struct flow_key k = key_of(packet);
+	const struct dp_entry *e;
+	enum cache_level lv;
+
+	e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
+	assert_non_null(e);
+	xlate(&br, &k, &prog, &wc, NULL);
+	if (e->n_ops != prog.n_ops ||
+	    memcmp(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0])) != 0)
+		fail_msg("%s: cache (level %d) disagrees with xlate", packet, lv);
+	assert_int_equal(e->n_stats, prog.n_rules);
+	for (unsigned int i = 0; i < prog.n_rules; i++)
+		assert_ptr_equal(e->stats[i], &prog.rules[i]->stats[0]);
+}
+
 static void cached_answers_equal_fresh_translation(void **state)
 {
 	/* Each field in a rule with probability 1/3, values from 0..3. */
@@ -611,20 +630,10 @@ static void cached_answers_equal_fresh_translation(void **state)
 		add(rule);
 	}
 	for (int i = 0; i < 20000; i++) {
-		const struct dp_entry *e;
-		enum cache_level lv;
-		struct flow_key k;
-
 		snprintf(pkt, sizeof(pkt), "in_port=%d,tcp,nw_src=10.0.0.%d,nw_dst=10.0.0.%d,"
 			 "tp_dst=%d,tp_src=%d,nw_tos=%d", 1 + rand() % 4, rand() % 4, rand() % 4,
 			 rand() % 4, rand() % 4, (rand() % 4) * 4);
-		k = key_of(pkt);
-		e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
-		assert_non_null(e);
-		xlate(&br, &k, &prog, &wc, NULL);
-		if (e->n_ops != prog.n_ops ||
-		    memcmp(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0])) != 0)
-			fail_msg("%s: cache (level %d) disagrees with xlate", pkt, lv);
+		assert_cache_agrees_with_xlate(c, pkt);
 	}
 	assert_true(c->n_megaflows > 1);
 	flow_cache_destroy(c);
@@ -801,10 +810,6 @@ static void cached_answers_stay_exact_under_rule_churn(void **state)
 	srand(seed);
 	printf("seed %u\n", seed);
 	for (int i = 0; i < 30000; i++) {
-		const struct dp_entry *e;
-		enum cache_level lv;
-		struct flow_key k;
-
 		if (i % 40 == 0 && (n_live < 60 || rand() % 2) && n_live < 1024 && n_rules < 1000) {
 			int table = rand() % 2;
 			int n = snprintf(rule, sizeof(rule), "table=%d,priority=%u,tcp", table, ++prio);
@@ -831,16 +836,7 @@ static void cached_answers_stay_exact_under_rule_churn(void **state)
 		snprintf(pkt, sizeof(pkt), "in_port=%d,tcp,nw_src=10.0.0.%d,nw_dst=10.0.0.%d,"
 			 "tp_dst=%d,tp_src=%d", 1 + rand() % 4, rand() % 4, rand() % 4,
 			 rand() % 4, rand() % 4);
-		k = key_of(pkt);
-		e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
-		assert_non_null(e);
-		xlate(&br, &k, &prog, &wc, NULL);
-		if (e->n_ops != prog.n_ops ||
-		    memcmp(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0])) != 0)
-			fail_msg("%s (step %d): cache (level %d) disagrees with xlate", pkt, i, lv);
-		assert_int_equal(e->n_stats, prog.n_rules);
-		for (unsigned int s = 0; s < prog.n_rules; s++)
-			assert_ptr_equal(e->stats[s], &prog.rules[s]->stats[0]);
+		assert_cache_agrees_with_xlate(c, pkt);
 	}
 	/* It revalidated rather than emptied, and kept most of the cache. */
 	assert_int_equal(c->flushes, 0);
