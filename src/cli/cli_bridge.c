@@ -130,18 +130,29 @@ static void print_tables(json_t *tables)
 	table_free(t);
 }
 
+static void print_trace_pass(json_t *pass)
+{
+	printf("\nMegaflow: %s\n", str(pass, "megaflow")[0] ? str(pass, "megaflow") : "(any)");
+	printf("Datapath actions: %s", str(pass, "datapath_actions"));
+	if (str(pass, "drop_reason")[0])
+		printf(" (%s)", str(pass, "drop_reason"));
+	printf("\n");
+}
+
+/* Every pass's steps come first; then each pass's outcome. */
 static void print_trace(json_t *res)
 {
-	json_t *line;
+	json_t *line, *pass;
 	size_t i;
 
 	json_array_foreach(json_object_get(res, "steps"), i, line)
 		printf("%s\n", json_string_value(line));
-	printf("\nMegaflow: %s\n", str(res, "megaflow")[0] ? str(res, "megaflow") : "(any)");
-	printf("Datapath actions: %s", str(res, "datapath_actions"));
-	if (str(res, "drop_reason")[0])
-		printf(" (%s)", str(res, "drop_reason"));
-	printf("\n");
+	print_trace_pass(res);
+	json_array_foreach(json_object_get(res, "passes"), i, pass) {
+		printf("\nrecirc_id=0x%llx:",
+		       (unsigned long long)json_integer_value(json_object_get(pass, "recirc_id")));
+		print_trace_pass(pass);
+	}
 }
 
 static void print_fdb(json_t *entries)

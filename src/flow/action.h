@@ -61,6 +61,7 @@ enum action_type {
 	ACT_METER,       /* meter:N (first action only) */
 	ACT_NOTE,        /* note:xx.xx.. (does nothing) */
 	ACT_BUNDLE,      /* bundle(fields,basis,alg,ofport,members:P,...) */
+	ACT_RECIRC,      /* recirc(id): made by translation only, never written */
 	ACT__COUNT,
 };
 
@@ -70,6 +71,8 @@ enum set_flavor {
 	SET_SET_FIELD,   /* set_field:10.0.0.1->nw_dst */
 	SET_LOAD,        /* load:0x5->NXM_NX_REG0[0..3] */
 };
+
+struct recirc_state;     /* switch/recirc.h */
 
 struct subfield {
 	uint8_t field;   /* enum field_id */
@@ -100,6 +103,10 @@ struct action {
 			uint8_t n_members;
 			uint16_t members[BUNDLE_MAX_MEMBERS];
 		} bundle;
+		struct {
+			uint32_t id;
+			const struct recirc_state *state; /* held by the program */
+		} recirc;
 	};
 };
 

@@ -14,6 +14,7 @@ static const struct action_text *const families[] = {
 	&action_meter_text,
 	&action_note_text,
 	&action_bundle_text,
+	&action_recirc_text,
 };
 
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))

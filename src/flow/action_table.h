@@ -11,7 +11,7 @@
 /* The families (action_table.c lists them). */
 extern const struct action_text action_output_text, action_vlan_text, action_set_text,
 	action_ttl_text, action_resubmit_text, action_meter_text, action_note_text,
-	action_bundle_text;
+	action_bundle_text, action_recirc_text;
 
 /* The entry that parses word `name`, or NULL. */
 const struct action_word *action_word_find(struct span name);

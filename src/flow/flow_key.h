@@ -57,13 +57,13 @@ struct flow_key {
 	rte_be32_t regs[FLOW_N_REGS];/* metadata registers, zero on entry */
 	rte_be16_t ct_zone;          /* conntrack (to come) */
 	uint8_t ct_state;
-	uint8_t pad0;
+	uint8_t vlan_depth;          /* VLAN tags on the packet (internal, no field) */
 	/* word 7 */
 	rte_be32_t ct_mark;
 	rte_be32_t tun_src;          /* tunnel outer IPv4 (to come) */
 	/* word 8 */
 	rte_be32_t tun_dst;
-	uint32_t pad1;
+	rte_be32_t recirc_id;        /* 0: as received; else its pass (switch/recirc.h) */
 	/* word 9 */
 	rte_be64_t tun_id;
 	/* words 10-13 */

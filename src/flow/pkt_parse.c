@@ -286,11 +286,17 @@ static enum pkt_anomaly parse_arp(const uint8_t *p, uint32_t avail, uint32_t wir
 	return PKT_OK;
 }
 
+static bool is_vlan_type(uint16_t type)
+{
+	return type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ;
+}
+
 static enum pkt_anomaly parse_frame(const uint8_t *f, uint32_t len, uint32_t wire,
 				    struct flow_key *key, struct pkt_layers *ly)
 {
 	uint32_t off = 2 * RTE_ETHER_ADDR_LEN;
 	enum pkt_anomaly a;
+	unsigned int n = 0;
 	uint16_t type;
 
 	a = lack(RTE_ETHER_HDR_LEN, len, wire, PKT_TRUNC_L2);
@@ -299,13 +305,13 @@ static enum pkt_anomaly parse_frame(const uint8_t *f, uint32_t len, uint32_t wir
 	memcpy(&key->dl_dst, f, 2 * RTE_ETHER_ADDR_LEN);
 
 	type = rte_be_to_cpu_16(load_be16(f + off));
-	for (unsigned int n = 0; n < MAX_VLAN_TAGS &&
-	     (type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ); n++) {
+	for (; n < MAX_VLAN_TAGS && is_vlan_type(type); n++) {
 		/* TPID + TCI, and the type after them */
 		a = lack(off + sizeof(struct rte_vlan_hdr) + RTE_ETHER_TYPE_LEN, len, wire,
 			 PKT_TRUNC_L2);
 		if (a != PKT_OK) {
 			key->dl_type = rte_cpu_to_be_16(type);
+			key->vlan_depth = (uint8_t)n;
 			return a;
 		}
 		if (n == 0) {
@@ -315,6 +321,8 @@ static enum pkt_anomaly parse_frame(const uint8_t *f, uint32_t len, uint32_t wir
 		off += sizeof(struct rte_vlan_hdr);
 		type = rte_be_to_cpu_16(load_be16(f + off));
 	}
+	/* Tags past MAX_VLAN_TAGS are not read, but one is known to be there. */
+	key->vlan_depth = (uint8_t)(n + is_vlan_type(type));
 	off += RTE_ETHER_TYPE_LEN;
 
 	if (type < ETH_TYPE_MIN)

@@ -30,7 +30,7 @@ typedef enum bridge_drop action_exec_fn(struct burst_ctx *ctx, struct rte_mbuf *
 
 struct action_type_dp {
 	uint8_t type;                   /* enum action_type */
-	action_xlate_fn *xlate;
+	action_xlate_fn *xlate;         /* NULL only for recirc: no rule has it */
 	/* NULL: translation never emits it, or the fast path runs it itself. */
 	action_exec_fn *exec;
 	bool writes;                    /* exec changes the packet's bytes */

@@ -2,28 +2,22 @@
 /* The resubmit family, what it does: look a table up again (resubmit, in
  * the current table or another, as another port if given; goto_table).
  * Only translation sees it: the program holds what the lookups decided. */
-#include <rte_byteorder.h>
-
 #include "switch/action_dp.h"
 #include "switch/xlate_ctx.h"
 
 static void xlate_resubmit(struct xlate_ctx *ctx, const struct rule *r, const struct action *a)
 {
-	rte_be16_t saved = ctx->key.in_port;
 	unsigned int t = a->resubmit.table == FLOW_TABLE_CURRENT ? r->table : a->resubmit.table;
 
-	if (a->resubmit.port != OFPORT_NONE)
-		ctx->key.in_port = rte_cpu_to_be_16(a->resubmit.port);
 	TRACE(ctx, "resubmit to table %u", t);
-	xlate_recurse(ctx, t);
-	ctx->key.in_port = saved;
+	xlate_recurse(ctx, t, a->resubmit.port);
 }
 
 static void xlate_goto_table(struct xlate_ctx *ctx, const struct rule *r, const struct action *a)
 {
 	(void)r;
 	TRACE(ctx, "goto_table:%u", a->goto_table.table);
-	xlate_recurse(ctx, a->goto_table.table);
+	xlate_recurse(ctx, a->goto_table.table, OFPORT_NONE);
 }
 
 static const struct action_type_dp types[] = {

@@ -39,6 +39,7 @@ static void ensure_tagged(struct xlate_ctx *ctx)
 		return;
 	xlate_emit(ctx, &push);
 	ctx->key.vlan_tci = rte_cpu_to_be_16(FLOW_VLAN_PRESENT);
+	ctx->key.vlan_depth = 1;
 }
 
 static void set_field(struct xlate_ctx *ctx, enum field_id id, const uint8_t *value,

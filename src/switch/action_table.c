@@ -14,12 +14,14 @@ static const struct action_dp *const families[] = {
 	&action_meter_dp,
 	&action_note_dp,
 	&action_bundle_dp,
+	&action_recirc_dp,
 };
 
 const struct action_type_dp *action_dp_by_type[ACT__COUNT];
 
-/* Every type translated by exactly one family: checked once, at start,
- * before any worker can translate. */
+/* Every type claimed by exactly one family, and translated by it unless
+ * only translation makes it (recirc): checked once, at start, before any
+ * worker can translate. */
 static void __attribute__((constructor)) index_types(void)
 {
 	for (unsigned int f = 0; f < sizeof(families) / sizeof(families[0]); f++)
@@ -27,7 +29,7 @@ static void __attribute__((constructor)) index_types(void)
 			const struct action_type_dp *t = &families[f]->types[i];
 
 			if (t->type >= ACT__COUNT || action_dp_by_type[t->type] != NULL ||
-			    t->xlate == NULL) {
+			    (t->xlate == NULL && t->type != ACT_RECIRC)) {
 				fprintf(stderr, "action family %s: type %u claimed twice or "
 					"without a translation\n", families[f]->family, t->type);
 				abort();

@@ -20,7 +20,8 @@
 #include "switch/action_dp.h"
 
 extern const struct action_dp action_output_dp, action_vlan_dp, action_set_dp, action_ttl_dp,
-	action_resubmit_dp, action_meter_dp, action_note_dp, action_bundle_dp;
+	action_resubmit_dp, action_meter_dp, action_note_dp, action_bundle_dp,
+	action_recirc_dp;
 
 extern const struct action_type_dp *action_dp_by_type[ACT__COUNT];
 

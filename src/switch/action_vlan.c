@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The VLAN family, what it does: push a tag (VID 0 until set) or strip the
- * outer one, in the key during translation and in the packet per packet. */
+ * outer one, in the key during translation and in the packet per packet.
+ * The key holds the outer tag only: stripping it off a packet with
+ * another tag below means that tag is known only once the packet is
+ * parsed again, so the translation recirculates before its next step
+ * that reads headers (switch/recirc.h). */
 #include <rte_byteorder.h>
 
 #include "switch/action_dp.h"
@@ -13,6 +17,8 @@ static void xlate_push_vlan(struct xlate_ctx *ctx, const struct rule *r, const s
 	TRACE(ctx, "push_vlan");
 	xlate_emit(ctx, a);
 	ctx->key.vlan_tci = rte_cpu_to_be_16(FLOW_VLAN_PRESENT);
+	if (ctx->key.vlan_depth < UINT8_MAX)
+		ctx->key.vlan_depth++;
 }
 
 static void xlate_pop_vlan(struct xlate_ctx *ctx, const struct rule *r, const struct action *a)
@@ -23,9 +29,17 @@ static void xlate_pop_vlan(struct xlate_ctx *ctx, const struct rule *r, const st
 		TRACE(ctx, "strip_vlan: no tag");
 		return;
 	}
-	TRACE(ctx, "strip_vlan");
+	ctx->wc->vlan_depth = UINT8_MAX;
 	xlate_emit(ctx, a);
 	ctx->key.vlan_tci = 0;
+	if (ctx->key.vlan_depth > 1) {
+		TRACE(ctx, "strip_vlan: another tag is below");
+		ctx->reparse = true;
+	} else {
+		TRACE(ctx, "strip_vlan");
+	}
+	if (ctx->key.vlan_depth > 0)
+		ctx->key.vlan_depth--;
 }
 
 static enum bridge_drop exec_push_vlan(struct burst_ctx *ctx, struct rte_mbuf *m,

@@ -24,6 +24,7 @@
 #include "switch/bridge_rcu.h"
 #include "switch/mac_table.h"
 #include "switch/meter.h"
+#include "switch/recirc.h"
 #include "switch/switch_dp.h"
 
 static TAILQ_HEAD(, bridge) bridge_list = TAILQ_HEAD_INITIALIZER(bridge_list);
@@ -42,6 +43,8 @@ static const char *const drop_names[BR_DROP__COUNT] = {
 	[BR_DROP_TOO_MANY_RESUBMITS] = "too_many_resubmits",
 	[BR_DROP_TOO_MANY_ACTIONS] = "too_many_actions",
 	[BR_DROP_NO_MBUF] = "no_mbuf",
+	[BR_DROP_RECIRC_DEPTH] = "recirc_too_deep",
+	[BR_DROP_RECIRC_FULL] = "recirc_table_full",
 };
 
 const char *bridge_drop_name(enum bridge_drop d)
@@ -138,9 +141,10 @@ int bridge_add(const char *name, char *err, size_t errlen)
 	LIST_INIT(&br->timed_rules);
 	snprintf(macname, sizeof(macname), "mac_%s", name);
 	br->macs = mac_table_create(macname);
-	if (br->macs == NULL || bridge_changes_init(br) != 0) {
+	if (br->macs == NULL || bridge_changes_init(br) != 0 || recirc_table_init(br) != 0) {
 		snprintf(err, errlen, br->macs ? "out of memory" : "cannot create the MAC table");
 		mac_table_destroy(br->macs);
+		bridge_changes_fini(br);
 		free(br);
 		return -ENOMEM;
 	}
@@ -168,6 +172,7 @@ static void bridge_destroy(struct bridge *br)
 		if (br->tables[t] != NULL)
 			cls_destroy(br->tables[t]);
 	mac_table_destroy(br->macs);
+	recirc_table_fini(br);
 	bridge_changes_fini(br);
 	meters_free(br);
 	TAILQ_REMOVE(&bridge_list, br, next);
@@ -453,6 +458,7 @@ static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
 		sum.emc_hits += s->emc_hits;
 		sum.megaflow_hits += s->megaflow_hits;
 		sum.upcalls += s->upcalls;
+		sum.recirculations += s->recirculations;
 		for (int d = 0; d < BR_DROP__COUNT; d++)
 			sum.drops[d] += s->drops[d];
 		for (int a = 0; a < PKT_ANOMALY__COUNT; a++)
@@ -466,7 +472,7 @@ static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
 		json_object_set_new(anomalies, pkt_anomaly_name((enum pkt_anomaly)a),
 				    json_integer((json_int_t)sum.anomalies[a]));
 	json_object_update_new(obj, json_pack("{s:i, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-					      "s:I, s:I, s:o, s:o}",
+					      "s:I, s:I, s:I, s:o, s:o}",
 		"cpu", bp->job.worker ? (int)bp->job.worker->cpu : -1,
 		"pinned", bp->job.pinned,
 		"rx_packets", (json_int_t)sum.rx_packets, "rx_bytes", (json_int_t)sum.rx_bytes,
@@ -475,6 +481,7 @@ static json_t *bport_to_json(const struct bridge_port *bp, bool config_only)
 		"emc_hits", (json_int_t)sum.emc_hits,
 		"megaflow_hits", (json_int_t)sum.megaflow_hits,
 		"upcalls", (json_int_t)sum.upcalls,
+		"recirculations", (json_int_t)sum.recirculations,
 		"busy_cycles", (json_int_t)bp->job.busy_cycles,
 		"drops", drops, "anomalies", anomalies));
 	json_object_set_new(obj, "cycles_per_packet",
@@ -503,12 +510,13 @@ json_t *bridge_to_json(struct bridge *br, bool config_only)
 		struct switch_cache_stats cs;
 
 		switch_dp_cache_stats(br, &cs);
-		json_object_update_new(obj, json_pack("{s:i, s:I, s:I, s:I, s:I, s:I}",
+		json_object_update_new(obj, json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:i}",
 			"rules", (int)br->n_rules, "megaflows", (json_int_t)cs.megaflows,
 			"cache_flushes", (json_int_t)cs.flushes,
 			"megaflow_evictions", (json_int_t)cs.evictions,
 			"megaflows_revalidated", (json_int_t)cs.revalidated,
-			"mac_learn_failures", (json_int_t)mac_table_learn_failures(br->macs)));
+			"mac_learn_failures", (json_int_t)mac_table_learn_failures(br->macs),
+			"recirc_states", (int)recirc_count(br)));
 	}
 	return obj;
 }
@@ -521,6 +529,7 @@ void bridge_tick(void)
 	TAILQ_FOREACH(br, &bridge_list, next) {
 		bridge_flows_expire(br, rte_rdtsc());
 		mac_table_age(br->macs, now_s, br->mac_age_s);
+		recirc_collect(br);
 	}
 	bridge_sync();
 }

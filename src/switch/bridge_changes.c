@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
 
 int bridge_changes_init(struct bridge *br)
 {
@@ -16,7 +19,8 @@ void bridge_changes_fini(struct bridge *br)
 	br->changes = NULL;
 }
 
-static void append(struct bridge *br, bool everything, const struct rule *r)
+static void append(struct bridge *br, bool everything, uint8_t table,
+		   const struct flow_match *match)
 {
 	uint64_t seq = br->gen + 1;
 	struct bridge_change *rec;
@@ -27,9 +31,9 @@ static void append(struct bridge *br, bool everything, const struct rule *r)
 		/* No reader may see the new body under the old seq. */
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		rec->everything = everything;
-		if (r != NULL) {
-			rec->table = r->table;
-			rec->match = r->cr.match;
+		if (match != NULL) {
+			rec->table = table;
+			rec->match = *match;
 		}
 		__atomic_store_n(&rec->seq, seq, __ATOMIC_RELEASE);
 	}
@@ -38,10 +42,20 @@ static void append(struct bridge *br, bool everything, const struct rule *r)
 
 void bridge_changed(struct bridge *br)
 {
-	append(br, true, NULL);
+	append(br, true, 0, NULL);
 }
 
 void bridge_rule_changed(struct bridge *br, const struct rule *r)
 {
-	append(br, false, r);
+	append(br, false, r->table, &r->cr.match);
+}
+
+void bridge_recirc_gone(struct bridge *br, uint32_t id)
+{
+	struct flow_match m;
+
+	memset(&m, 0, sizeof(m));
+	m.key.recirc_id = rte_cpu_to_be_32(id);
+	m.mask.recirc_id = UINT32_MAX;
+	append(br, false, BRIDGE_CHANGE_ANY_TABLE, &m);
 }

@@ -8,8 +8,10 @@
  * stays in slot seq % BRIDGE_CHANGE_LOG until that many later changes
  * overwrite it; a worker further behind empties its cache. A record is
  * either a rule (its table and match: the rule was added, removed or
- * given new actions) or "everything" (a port came or went, or a change
- * too wide to name by rules).
+ * given new actions), a retired recirculation id (every megaflow of that
+ * recirc_id goes, whatever tables it saw: BRIDGE_CHANGE_ANY_TABLE), or
+ * "everything" (a port came or went, or a change too wide to name by
+ * rules).
  *
  * Writer: the control thread, under ctl_lock. Readers: workers, without
  * locks, as a seqlock: a record's seq is cleared while it is rewritten
@@ -26,6 +28,9 @@
 #include "switch/bridge_types.h"
 
 #define BRIDGE_CHANGE_LOG 4096
+/* table of a change that concerns megaflows whatever they looked up
+ * (tables are 0..FLOW_TABLE_MAX). */
+#define BRIDGE_CHANGE_ANY_TABLE 255
 
 struct bridge_change {
 	uint64_t seq;              /* 0 while being written */
@@ -43,6 +48,8 @@ void bridge_changes_fini(struct bridge *br);
 void bridge_changed(struct bridge *br);
 /* Rule r was added, removed or given new actions. */
 void bridge_rule_changed(struct bridge *br, const struct rule *r);
+/* Recirculation id `id` is being retired (recirc.h). */
+void bridge_recirc_gone(struct bridge *br, uint32_t id);
 
 /* Worker: change seq into *out; false if it is no longer (or not yet)
  * in the log. */

@@ -23,6 +23,7 @@
 #include "switch/bridge_rcu.h"
 #include "switch/mac_table.h"
 #include "switch/normal_vlan.h"
+#include "switch/recirc.h"
 #include "switch/xlate.h"
 
 /* "flow 3: unknown field 'nw_dest' (column 5)" */
@@ -546,19 +547,89 @@ static void trace_normal(void *aux, int depth, const struct flow_key *k)
 		   unicast ? "is not learnt" : "is multicast", n, n ? ": " : "", ports);
 }
 
+/* One pass's outcome: its megaflow, datapath actions and drop reason. */
+static json_t *pass_to_json(struct bridge *br, const struct dp_program *prog,
+			    const struct flow_key *key, const struct flow_key *wc)
+{
+	struct flow_match mwc;
+	char *acts, wcs[2048];
+	json_t *obj;
+	/* A flood of a wide bridge is long: sized, never cut. */
+	int len = flow_actions_format(prog->ops, prog->n_ops, bridge_port_name, br, NULL, 0);
+
+	acts = malloc((size_t)len + 1);
+	if (acts == NULL)
+		return NULL;
+	flow_actions_format(prog->ops, prog->n_ops, bridge_port_name, br, acts, (size_t)len + 1);
+	memset(&mwc, 0, sizeof(mwc));
+	mwc.mask = *wc;
+	flow_key_and(&mwc.key, key, wc);
+	flow_match_format(&mwc, bridge_port_name, br, wcs, sizeof(wcs));
+	obj = json_pack("{s:s, s:s, s:s}", "datapath_actions", prog->n_ops ? acts : "drop",
+			"drop_reason", prog->n_ops ? "" : bridge_drop_name(prog->drop),
+			"megaflow", wcs);
+	free(acts);
+	return obj;
+}
+
+/* A trace packet is written as a key, which names the outer tag only:
+ * dl_type 0x8100 or 0x88a8 after it says another tag is below, as
+ * pkt_parse reports tags past the ones it reads. */
+static uint8_t trace_vlan_depth(const struct flow_key *k)
+{
+	uint16_t type = rte_be_to_cpu_16(k->dl_type);
+
+	if (!(k->vlan_tci & rte_cpu_to_be_16(FLOW_VLAN_PRESENT)))
+		return 0;
+	return type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ ? 2 : 1;
+}
+
+/* The passes after the first, while the program recirculates. */
+static json_t *trace_recirculations(struct bridge *br, struct dp_program *prog,
+				    const struct xlate_trace *tr)
+{
+	json_t *passes = json_array();
+	const struct recirc_state *st;
+	struct flow_key key, wc;
+	unsigned int pass;
+	uint32_t id;
+
+	for (pass = 2; (st = dp_program_recirc(prog->ops, prog->n_ops)) != NULL; pass++) {
+		json_t *one;
+
+		if (pass > RECIRC_MAX_PASSES) {
+			tr->line(tr->aux, 0, "more than %d passes: packet dropped (%s)",
+				 RECIRC_MAX_PASSES, bridge_drop_name(BR_DROP_RECIRC_DEPTH));
+			recirc_release(st);
+			break;
+		}
+		key = prog->key_out;
+		recirc_apply(st, &key);
+		tr->line(tr->aux, 0, "pass %u: trace knows the headers only as the actions "
+			 "left them in the key", pass);
+		id = st->id;
+		xlate_resume(br, st, &key, prog, &wc, tr);
+		recirc_release(st);
+		one = pass_to_json(br, prog, &key, &wc);
+		if (one == NULL)
+			break;
+		json_object_set_new(one, "recirc_id", json_integer(id));
+		json_array_append_new(passes, one);
+	}
+	return passes;
+}
+
 static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 {
 	static const char *const allowed[] = { "bridge", "packet", NULL };
+	static struct dp_program prog; /* 50 KB: the control thread's alone */
 	struct flow_spec spec;
-	struct dp_program prog;
-	struct flow_key wc;
+	struct flow_key key, wc;
 	const char *text;
 	struct bridge *br;
-	char *acts, wcs[2048];
 	struct trace_ctx tc;
-	json_t *lines;
-	int len;
-	struct flow_match mwc;
+	struct xlate_trace tr;
+	json_t *first;
 	int rc;
 
 	rc = bridge_from_args(args, allowed, &br, err, errlen);
@@ -571,29 +642,23 @@ static int cmd_trace(json_t *args, json_t **result, char *err, size_t errlen)
 		snprintf(err, errlen, "trace needs in_port= (the port the packet arrives on)");
 		return -EINVAL;
 	}
-	lines = json_array();
-	tc = (struct trace_ctx){ .br = br, .in_port = rte_be_to_cpu_16(spec.match.key.in_port),
-				 .lines = lines };
-	xlate(br, &spec.match.key, &prog, &wc,
-	      &(struct xlate_trace){ .line = trace_line, .normal = trace_normal, .aux = &tc });
-	/* A flood of a wide bridge is long: sized, never cut. */
-	len = flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, NULL, 0);
-	acts = malloc((size_t)len + 1);
-	if (acts == NULL) {
-		json_decref(lines);
+	key = spec.match.key;
+	key.vlan_depth = trace_vlan_depth(&key);
+	tc = (struct trace_ctx){ .br = br, .in_port = rte_be_to_cpu_16(key.in_port),
+				 .lines = json_array() };
+	tr = (struct xlate_trace){ .line = trace_line, .normal = trace_normal, .aux = &tc };
+	xlate(br, &key, &prog, &wc, &tr);
+	first = pass_to_json(br, &prog, &key, &wc);
+	if (first == NULL) {
+		if (dp_program_recirc(prog.ops, prog.n_ops) != NULL)
+			recirc_release(dp_program_recirc(prog.ops, prog.n_ops));
+		json_decref(tc.lines);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	flow_actions_format(prog.ops, prog.n_ops, bridge_port_name, br, acts, (size_t)len + 1);
-	memset(&mwc, 0, sizeof(mwc));
-	mwc.mask = wc;
-	flow_key_and(&mwc.key, &spec.match.key, &wc);
-	flow_match_format(&mwc, bridge_port_name, br, wcs, sizeof(wcs));
-	*result = json_pack("{s:o, s:s, s:s, s:s}", "steps", lines,
-			    "datapath_actions", prog.n_ops ? acts : "drop",
-			    "drop_reason", prog.n_ops ? "" : bridge_drop_name(prog.drop),
-			    "megaflow", wcs);
-	free(acts);
+	json_object_set_new(first, "passes", trace_recirculations(br, &prog, &tr));
+	json_object_set_new(first, "steps", tc.lines);
+	*result = first;
 	return 0;
 }
 

@@ -39,6 +39,7 @@
 #define METER_MAX 4096             /* meter ids 1..METER_MAX (meter.h) */
 
 struct bridge_change;
+struct recirc_table;
 struct meter;
 struct port;
 struct bridge;
@@ -87,6 +88,8 @@ enum bridge_drop {
 	BR_DROP_TOO_MANY_RESUBMITS, /* more resubmit/goto in all than allowed */
 	BR_DROP_TOO_MANY_ACTIONS, /* more datapath actions than a program holds */
 	BR_DROP_NO_MBUF,         /* copying for several outputs failed */
+	BR_DROP_RECIRC_DEPTH,    /* recirculated more often than a packet may be */
+	BR_DROP_RECIRC_FULL,     /* no recirculation id left (or no memory) */
 	BR_DROP__COUNT,
 };
 
@@ -97,6 +100,7 @@ struct bport_stats {
 	uint64_t drops[BR_DROP__COUNT];     /* counted at the input port */
 	uint64_t anomalies[8];              /* enum pkt_anomaly, per input */
 	uint64_t port_hits, emc_hits, megaflow_hits, upcalls;
+	uint64_t recirculations;            /* passes after the first */
 } __rte_cache_aligned;
 
 struct bridge_port {
@@ -121,6 +125,7 @@ struct bridge {
 	TAILQ_ENTRY(bridge) next;
 	uint64_t gen;                       /* see the top of this file */
 	struct bridge_change *changes;      /* the log of gen (bridge_changes.h) */
+	struct recirc_table *recirc;        /* recirculation states (recirc.h) */
 	struct bridge_port *ports[BRIDGE_MAX_PORTS + 1]; /* by ofport */
 	unsigned int n_ports;
 	uint16_t max_ofport;                /* highest ofport in use */

@@ -32,6 +32,7 @@ struct dp_program {
 	 * the packet then): what a rule change must revalidate. */
 	uint64_t tables_seen;
 	uint64_t tables_rewritten;
+	struct flow_key key_out;  /* the key as the actions left it (trace) */
 	struct rule *rules[XLATE_MAX_RULES];
 	struct action ops[XLATE_MAX_OPS];
 };

@@ -8,6 +8,7 @@
 #include <rte_common.h>
 
 #include "switch/bridge_changes.h"
+#include "switch/recirc.h"
 
 struct flow_cache *flow_cache_create(unsigned int worker)
 {
@@ -25,12 +26,22 @@ struct flow_cache *flow_cache_create(unsigned int worker)
 	return c;
 }
 
+/* A program that recirculates holds its state: given back with it. */
+static void free_node(struct dp_node *n)
+{
+	const struct recirc_state *st = dp_program_recirc(n->e.ops, n->e.n_ops);
+
+	if (st != NULL)
+		recirc_release(st);
+	free(n);
+}
+
 static void free_list(struct dp_node *n)
 {
 	while (n != NULL) {
 		struct dp_node *next = n->newer;
 
-		free(n);
+		free_node(n);
 		n = next;
 	}
 }
@@ -161,6 +172,7 @@ static void evict_least_used(struct flow_cache *c)
 
 struct doomed {
 	uint64_t table_bit;
+	bool any_table;
 	unsigned int n;
 	struct dp_node *v[DOOMED_BATCH];
 };
@@ -170,7 +182,7 @@ static int doom_if_seen(struct cls_rule *cr, void *aux)
 	struct doomed *d = aux;
 	struct dp_node *n = container_of(cr, struct dp_node, cr);
 
-	if (n->tables_seen & d->table_bit)
+	if (n->tables_seen & d->table_bit || d->any_table)
 		d->v[d->n++] = n;
 	return d->n == DOOMED_BATCH;
 }
@@ -195,7 +207,8 @@ static unsigned int drop_overlapping(struct flow_cache *c, const struct flow_mat
 
 void flow_cache_revalidate(struct flow_cache *c, const struct bridge_change *ch)
 {
-	struct doomed d = { .table_bit = 1ull << (ch->table % 64) };
+	struct doomed d = { .table_bit = 1ull << (ch->table % 64),
+			    .any_table = ch->table == BRIDGE_CHANGE_ANY_TABLE };
 	unsigned int dropped = 0;
 
 	if (ch->everything) {
@@ -219,7 +232,7 @@ void flow_cache_revalidate(struct flow_cache *c, const struct bridge_change *ch)
 	}
 	/* A lookup of a rewritten key says nothing about the packet's own
 	 * fields: any change to that table may concern it. */
-	if (c->n_rewritten)
+	if (c->n_rewritten && !d.any_table)
 		for (struct dp_node *n = c->oldest, *next; n != NULL; n = next) {
 			next = n->newer;
 			if (n->tables_rewritten & d.table_bit) {
@@ -263,13 +276,18 @@ static inline bool dp_entry_hits(const struct dp_entry *e, const struct flow_key
 }
 
 /* Does the outcome depend on in_port alone, and only output the packet
- * (nothing that needs its parsed layers)? */
-static bool port_wide(const struct flow_key *wc, const struct dp_program *prog)
+ * (nothing that needs its parsed layers)? Only a packet's first pass is
+ * taken by port: a recirculated one is always looked up. */
+static bool port_wide(const struct flow_key *key, const struct flow_key *wc,
+		      const struct dp_program *prog)
 {
 	struct flow_key others = *wc;
 	const flow_word_t *w = flow_key_words(&others);
 
+	if (key->recirc_id != 0)
+		return false;
 	others.in_port = 0;
+	others.recirc_id = 0;
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
 		if (w[i])
 			return false;
@@ -297,7 +315,7 @@ static struct dp_node *node_new(unsigned int n_words, unsigned int n_stats, unsi
 }
 
 static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
-				const struct flow_key *key)
+				const struct flow_key *key, const struct recirc_state *resume)
 {
 	struct dp_program prog;
 	struct flow_key wc;
@@ -306,14 +324,17 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 	struct dp_node *n;
 	struct dp_entry *e;
 
-	xlate(br, key, &prog, &wc, NULL);
+	xlate_resume(br, resume, key, &prog, &wc, NULL);
 	if (c->n_megaflows >= MEGAFLOW_MAX)
 		evict_least_used(c);
 	for (unsigned int i = 0; i < FLOW_KEY_WORDS; i++)
 		n_words += m[i] != 0;
 	n = node_new(n_words, prog.n_rules, prog.n_ops);
-	if (n == NULL)
+	if (n == NULL) {
+		if (dp_program_recirc(prog.ops, prog.n_ops) != NULL)
+			recirc_release(dp_program_recirc(prog.ops, prog.n_ops));
 		return NULL;
+	}
 	e = &n->e;
 	n->cr.match.mask = wc;
 	flow_key_and(&n->cr.match.key, key, &wc);
@@ -327,7 +348,7 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 	n->tables_seen = prog.tables_seen;
 	n->tables_rewritten = prog.tables_rewritten;
 	n->in_port = rte_be_to_cpu_16(key->in_port);
-	e->port_wide = port_wide(&wc, &prog);
+	e->port_wide = port_wide(key, &wc, &prog);
 	e->n_ops = prog.n_ops;
 	e->drop = prog.drop;
 	/* A rule's counters move only with a change to the rule (add-flow
@@ -338,7 +359,7 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 		e->stats[i] = &prog.rules[i]->stats[c->worker];
 	memcpy(e->ops, prog.ops, prog.n_ops * sizeof(prog.ops[0]));
 	if (cls_insert(c->megaflows, &n->cr) != 0) {
-		free(n);
+		free_node(n);
 		return NULL;
 	}
 	append(c, n);
@@ -348,9 +369,10 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 	return e;
 }
 
-const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct bridge *br,
-					 const struct flow_key *key, uint32_t h,
-					 enum cache_level *level)
+const struct dp_entry *flow_cache_lookup_pass(struct flow_cache *c, const struct bridge *br,
+					      const struct flow_key *key, uint32_t h,
+					      const struct recirc_state *resume,
+					      enum cache_level *level)
 {
 	struct emc_slot *s = &c->emc[h & (EMC_ENTRIES - 1)];
 	const struct cls_rule *cr;
@@ -367,7 +389,7 @@ const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct brid
 		e->used = true;
 		*level = CACHE_MEGAFLOW;
 	} else {
-		e = install(c, br, key);
+		e = install(c, br, key, resume);
 		*level = CACHE_UPCALL;
 		if (e == NULL)
 			return NULL;

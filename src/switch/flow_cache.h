@@ -166,10 +166,20 @@ static inline void flow_cache_prefetch(const struct flow_cache *c, uint32_t hash
 
 /* The entry for key (hash: flow_cache_hash(key)), translating on a miss.
  * NULL only if memory ran out (the caller drops the packet). *level tells
- * where it was found. */
-const struct dp_entry *flow_cache_lookup(struct flow_cache *c, const struct bridge *br,
-					 const struct flow_key *key, uint32_t hash,
-					 enum cache_level *level);
+ * where it was found. resume: the recirculation state key->recirc_id
+ * names (NULL on a packet's first pass), which a miss translates. */
+const struct dp_entry *flow_cache_lookup_pass(struct flow_cache *c, const struct bridge *br,
+					      const struct flow_key *key, uint32_t hash,
+					      const struct recirc_state *resume,
+					      enum cache_level *level);
+
+static inline const struct dp_entry *flow_cache_lookup(struct flow_cache *c,
+						       const struct bridge *br,
+						       const struct flow_key *key, uint32_t hash,
+						       enum cache_level *level)
+{
+	return flow_cache_lookup_pass(c, br, key, hash, NULL, level);
+}
 
 /* The port-wide entry for packets from ofport, or NULL. */
 static inline const struct dp_entry *flow_cache_port_entry(struct flow_cache *c,

@@ -12,9 +12,8 @@
 #include "switch/dp_exec.h"
 #include "switch/flow_cache.h"
 #include "switch/mac_table.h"
+#include "switch/recirc.h"
 #include "switch/switch_out.h"
-
-#define SWITCH_BURST 32
 
 /* Written by the owning worker; freed by the control thread only after
  * the bridge's jobs are gone from every plan. */
@@ -52,8 +51,9 @@ static void credit_rules(struct burst_ctx *ctx, const struct dp_entry *e, uint32
 	}
 }
 
-/* Output and normal are run here (they batch per port); every other step
- * by its action family (switch/action_table.h). */
+/* Output and normal are run here (they batch per port), and recirc (it
+ * hands the packet to the next pass); every other step by its action
+ * family (switch/action_table.h). */
 static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct rte_mbuf *m,
 			struct pkt_layers *l, const struct flow_key *key)
 {
@@ -84,6 +84,12 @@ static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct 
 			}
 			outputs += normal(ctx, m, l, in_ofport, false);
 			continue;
+		}
+		if (a->type == ACT_RECIRC) {
+			/* Always last: the pass ends here. */
+			ctx->recirc_pkts[ctx->n_recirc] = m;
+			ctx->recirc_from[ctx->n_recirc++] = a->recirc.state;
+			return;
 		}
 		step = action_type_dp(a->type);
 		if (step->writes) {
@@ -168,12 +174,14 @@ static bool parse(struct burst_ctx *ctx, struct rte_mbuf *m, struct flow_key *ke
 }
 
 /*
- * The burst in two passes: parse every packet and start loading its EMC
- * slot, then look up and run each. The slots' cache misses overlap instead
- * of stalling one packet at a time.
+ * One pass over a burst in two loops: parse every packet and start loading
+ * its EMC slot, then look up and run each. The slots' cache misses overlap
+ * instead of stalling one packet at a time. from: for a recirculated
+ * burst, the state each packet resumes (NULL on the first pass).
  */
 static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
-			  struct rte_mbuf **pkts, uint16_t n)
+			  struct rte_mbuf **pkts, const struct recirc_state *const *from,
+			  uint16_t n)
 {
 	struct flow_key keys[SWITCH_BURST];
 	struct pkt_layers layers[SWITCH_BURST];
@@ -186,6 +194,8 @@ static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
 			pkts[i] = NULL;
 			continue;
 		}
+		if (from != NULL)
+			recirc_apply(from[i], &keys[i]);
 		hashes[i] = flow_cache_hash(&keys[i]);
 		flow_cache_prefetch(cache, hashes[i]);
 	}
@@ -195,7 +205,8 @@ static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
 
 		if (unlikely(pkts[i] == NULL))
 			continue;
-		e = flow_cache_lookup(cache, ctx->br, &keys[i], hashes[i], &level);
+		e = flow_cache_lookup_pass(cache, ctx->br, &keys[i], hashes[i],
+					   from ? from[i] : NULL, &level);
 		if (unlikely(e == NULL)) {
 			ctx->st->drops[BR_DROP_NO_MBUF]++;
 			rte_pktmbuf_free(pkts[i]);
@@ -209,6 +220,29 @@ static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
 			ctx->st->upcalls++;
 		credit_rules(ctx, e, 1, rte_pktmbuf_pkt_len(pkts[i]));
 		run_program(ctx, e, pkts[i], &layers[i], &keys[i]);
+	}
+}
+
+/* Run the passes after the first, as long as packets recirculate (at most
+ * RECIRC_MAX_PASSES in all: a packet that wants more is looping). */
+static void process_recirculated(struct burst_ctx *ctx, struct flow_cache *cache)
+{
+	struct rte_mbuf *pkts[SWITCH_BURST];
+	const struct recirc_state *from[SWITCH_BURST];
+
+	for (unsigned int pass = 2; ctx->n_recirc; pass++) {
+		uint16_t n = (uint16_t)ctx->n_recirc;
+
+		ctx->n_recirc = 0;
+		if (unlikely(pass > RECIRC_MAX_PASSES)) {
+			ctx->st->drops[BR_DROP_RECIRC_DEPTH] += n;
+			rte_pktmbuf_free_bulk(ctx->recirc_pkts, n);
+			return;
+		}
+		memcpy(pkts, ctx->recirc_pkts, n * sizeof(pkts[0]));
+		memcpy(from, ctx->recirc_from, n * sizeof(from[0]));
+		ctx->st->recirculations += n;
+		process_burst(ctx, cache, pkts, from, n);
 	}
 }
 
@@ -261,6 +295,7 @@ static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 	ctx.n_out = 0;
 	ctx.last_src = ctx.last_dst = ~0ull;
 	ctx.last_to = 0;
+	ctx.n_recirc = 0;
 	cache = cache_of(ctx.br, ctx.wi);
 	ctx.cache = cache;
 	for (uint16_t i = 0; i < n; i++)
@@ -270,7 +305,9 @@ static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 		ctx.st->drops[BR_DROP_NO_MBUF] += n;
 		rte_pktmbuf_free_bulk(pkts, n);
 	} else if (pw == NULL) {
-		process_burst(&ctx, cache, pkts, n);
+		process_burst(&ctx, cache, pkts, NULL, n);
+		if (unlikely(ctx.n_recirc))
+			process_recirculated(&ctx, cache);
 	} else {
 		/* One program for the whole burst: count it once. */
 		credit_rules(&ctx, pw, n, bytes);

@@ -19,8 +19,11 @@
 #include "flow/pkt_parse.h"
 #include "switch/bridge_types.h"
 
+#define SWITCH_BURST 32             /* packets received at once */
 #define OUT_BATCHES 8
 #define OUT_BATCH_MAX 64
+
+struct recirc_state;
 
 struct out_batch {
 	uint16_t ofport;
@@ -49,6 +52,11 @@ struct burst_ctx {
 	uint16_t last_to;
 	unsigned int n_out;
 	struct out_batch out[OUT_BATCHES];
+	/* The packets this pass recirculates, and the state each resumes
+	 * (a packet recirculates at most once a pass). */
+	unsigned int n_recirc;
+	struct rte_mbuf *recirc_pkts[SWITCH_BURST];
+	const struct recirc_state *recirc_from[SWITCH_BURST];
 };
 
 /* Send n packets of `bytes` in all to bp now; what it refuses is dropped

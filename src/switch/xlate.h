@@ -7,10 +7,13 @@
  * megaflow wildcards (which key bits the outcome depended on) and the
  * rules to credit. The program reuses struct action with only these
  * types: ACT_SET_FIELD (packet fields only), ACT_PUSH_VLAN, ACT_POP_VLAN,
- * ACT_DEC_TTL, ACT_OUTPUT, ACT_NORMAL, ACT_METER.
+ * ACT_DEC_TTL, ACT_OUTPUT, ACT_NORMAL, ACT_METER, ACT_BUNDLE, and last
+ * ACT_RECIRC when the pass ends before the actions do (switch/recirc.h:
+ * the program then holds a reference to that state).
  *
  * Runs on workers (cache misses) and on the control thread (trace); reads
- * the bridge under the RCU rules of bridge.h and never changes it.
+ * the bridge under the RCU rules of bridge.h and changes nothing in it but
+ * its recirculation states.
  */
 #ifndef XVIO_XLATE_H
 #define XVIO_XLATE_H
@@ -28,5 +31,17 @@
  */
 void xlate(const struct bridge *br, const struct flow_key *key, struct dp_program *prog,
 	   struct flow_key *wc, const struct xlate_trace *trace);
+/* The same for a recirculated key (key->recirc_id == st->id): the pass
+ * runs st's continuation. st NULL: the first pass, as xlate(). */
+void xlate_resume(const struct bridge *br, const struct recirc_state *st,
+		  const struct flow_key *key, struct dp_program *prog, struct flow_key *wc,
+		  const struct xlate_trace *trace);
+
+/* The recirculation state a program ends with, or NULL. */
+static inline const struct recirc_state *dp_program_recirc(const struct action *ops,
+							   unsigned int n_ops)
+{
+	return n_ops && ops[n_ops - 1].type == ACT_RECIRC ? ops[n_ops - 1].recirc.state : NULL;
+}
 
 #endif

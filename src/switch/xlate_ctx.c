@@ -54,8 +54,10 @@ void xlate_drop(struct xlate_ctx *ctx, enum bridge_drop why)
 	ctx->prog->drop = why;
 }
 
-void xlate_recurse(struct xlate_ctx *ctx, unsigned int table)
+void xlate_recurse(struct xlate_ctx *ctx, unsigned int table, uint16_t in_port)
 {
+	rte_be16_t saved = ctx->key.in_port;
+
 	if (ctx->depth == XLATE_MAX_DEPTH) {
 		TRACE(ctx, "resubmits nested deeper than %d: packet dropped", XLATE_MAX_DEPTH);
 		xlate_drop(ctx, BR_DROP_RESUBMIT_DEPTH);
@@ -67,5 +69,9 @@ void xlate_recurse(struct xlate_ctx *ctx, unsigned int table)
 		return;
 	}
 	ctx->resubmits++;
+	ctx->frames[ctx->depth].resume_in_port = saved;
+	if (in_port != OFPORT_NONE)
+		ctx->key.in_port = rte_cpu_to_be_16(in_port);
 	ctx->lookup(ctx, table);
+	ctx->key.in_port = saved;
 }

@@ -202,6 +202,11 @@ CASES = {
         [f"table={t},actions=resubmit(,{t + 1}),resubmit(,{t + 1})" for t in range(20)] +
         ["table=20,actions=load:0x1->NXM_NX_REG0[]"],
         {1: [udp()] * 3}, {}, drops={1: {"too_many_resubmits": 3}}),
+    # Each pass pushes two tags and strips one: the packet never stops
+    # recirculating, and the pass bound cuts it.
+    "recirculation_loop_is_cut_and_counted": Case(
+        ["in_port=1,actions=push_vlan:0x8100,push_vlan:0x8100,pop_vlan,resubmit(,0)"],
+        {1: [udp(), tcp()]}, {}, drops={1: {"recirc_too_deep": 2}}),
     "rewrite_needing_a_missing_header_drops_malformed": Case(
         ["ip,actions=mod_nw_src:1.2.3.4,output:2"],
         {1: [Ether(src=A, dst=B, type=0x0800) / Raw(b"\x45\x00\x00")]}, {},
@@ -473,3 +478,36 @@ def test_bundle_sends_each_flow_whole_to_one_member_and_spreads_the_flows(x, tmp
     assert not set(by_member[2]) & set(by_member[3])
     assert len(by_member[2]) >= 4 * 8 and len(by_member[3]) >= 4 * 8, \
         (len(by_member[2]), len(by_member[3]))
+
+
+def test_pop_vlan_over_a_second_tag_matches_the_inner_tag_on_the_next_pass(x, tmp_path):
+    """QinQ: the key holds the outer tag only, so pop_vlan then a lookup
+    on the VLAN recirculates: the packet is parsed again and table 1 sees
+    the inner tag. A single-tagged packet is untagged after the pop and
+    needs no second pass. Sent twice, so the second round is served by
+    the caches of both passes."""
+    def qinq(inner, l4):
+        return Ether(src=A, dst=B) / Dot1Q(vlan=10) / Dot1Q(vlan=inner) / l4[IP]
+
+    bed = PcapBridge(x, tmp_path, 3, [
+        "table=0,in_port=1,dl_vlan=10,actions=pop_vlan,resubmit(,1)",
+        "table=1,dl_vlan=20,actions=output:2",
+        "table=1,dl_vlan=30,actions=output:3",
+        "table=1,vlan_tci=0,actions=drop"])
+    frames = [qinq(20, udp()), qinq(30, tcp()), Ether(src=A, dst=B) / Dot1Q(vlan=10) / udp()[IP]]
+    try:
+        got = bed.send({1: frames * 2})
+        stats = bed.stats(1)
+        trace = x.ctl("trace", bed.name, "in_port=1,dl_vlan=10,dl_type=0x8100")
+    finally:
+        bed.close()
+    assert [bytes(f) for f in got[2]] == [bytes(Ether(src=A, dst=B) / Dot1Q(vlan=20) /
+                                                udp()[IP])] * 2
+    assert [bytes(f) for f in got[3]] == [bytes(Ether(src=A, dst=B) / Dot1Q(vlan=30) /
+                                                tcp()[IP])] * 2
+    assert stats["recirculations"] == 4, stats
+    assert stats["drops"]["action_drop"] == 2, stats["drops"]
+    # dl_type 0x8100 after the outer tag: trace's way to say "another tag".
+    assert re.fullmatch(r"strip_vlan,recirc\(0x[0-9a-f]+\)", trace["datapath_actions"]), trace
+    assert len(trace["passes"]) == 1 and trace["passes"][0]["recirc_id"] > 0, trace
+    assert any(s.strip().startswith("recirc(0x") for s in trace["steps"]), trace["steps"]

@@ -57,7 +57,8 @@ static void check_key(const struct flow_key *k, const struct pkt_layers *ly, uin
 	CHECK(k->in_port == RTE_BE16(IN_PORT));
 	CHECK(ZERO(k->regs) && ZERO(k->ct_zone) && ZERO(k->ct_state) && ZERO(k->ct_mark));
 	CHECK(ZERO(k->tun_src) && ZERO(k->tun_dst) && ZERO(k->tun_id));
-	CHECK(ZERO(k->pad0) && ZERO(k->pad1));
+	CHECK(ZERO(k->recirc_id));
+	CHECK((k->vlan_depth != 0) == (k->vlan_tci != 0));
 	if (len < RTE_ETHER_HDR_LEN)
 		CHECK(ly->anomaly == PKT_TRUNC_L2 && ZERO(k->dl_dst) && ZERO(k->dl_src));
 	CHECK(k->vlan_tci == 0 || (k->vlan_tci & RTE_BE16(FLOW_VLAN_PRESENT)));

@@ -563,15 +563,16 @@ static struct parse_case cases[] = {
 
 	/* L2 */
 	{ "vlan_tag_goes_to_vlan_tci_with_present_bit", FRAME(vlan_udp),
-	  { L2(0x0800), .vlan_tci = RTE_BE16(0xb064), IP4(HOST1, HOST2), .nw_proto = 17,
+	  { L2(0x0800), .vlan_tci = RTE_BE16(0xb064), .vlan_depth = 1, IP4(HOST1, HOST2), .nw_proto = 17,
 	    .nw_ttl = 64, PORTS(7, 9) },
 	  LAYERS(12, 18, 38, 28, PKT_OK) },
 	{ "double_tag_keeps_outer_tci", FRAME(qinq_tcp),
-	  { L2(0x0800), .vlan_tci = RTE_BE16(0x700a), IP4(HOST1, HOST2), .nw_proto = 6,
+	  { L2(0x0800), .vlan_tci = RTE_BE16(0x700a), .vlan_depth = 2, IP4(HOST1, HOST2), .nw_proto = 6,
 	    .nw_ttl = 64, PORTS(1, 2), .tcp_flags = RTE_BE16(0x002) },
 	  LAYERS(12, 22, 42, 40, PKT_OK) },
+	/* Two tags are read; vlan_depth says a third is there. */
 	{ "third_tag_is_the_dl_type", FRAME(three_tags),
-	  { L2(0x8100), .vlan_tci = RTE_BE16(0x100a) }, LAYERS(12, NONE, NONE, 0, PKT_OK) },
+	  { L2(0x8100), .vlan_tci = RTE_BE16(0x100a), .vlan_depth = 3 }, LAYERS(12, NONE, NONE, 0, PKT_OK) },
 	{ "dot3_frame_has_dl_type_05ff", FRAME(dot3_stp),
 	  { L2(0x05ff) }, L2_ONLY(PKT_OK) },
 	{ "unknown_ethertype_has_no_l3", FRAME(lldp),
@@ -585,7 +586,8 @@ static struct parse_case cases[] = {
 	{ "cut_vlan_tag_is_truncated_l2", FRAME(vlan_tag_truncated),
 	  { L2(0x8100) }, L2_ONLY(PKT_TRUNC_L2) },
 	{ "cut_inner_tag_keeps_outer_tci", FRAME(inner_tag_truncated),
-	  { L2(0x8100), .vlan_tci = RTE_BE16(0x100a) }, LAYERS(12, NONE, NONE, 0, PKT_TRUNC_L2) },
+	  { L2(0x8100), .vlan_tci = RTE_BE16(0x100a), .vlan_depth = 1 },
+	  LAYERS(12, NONE, NONE, 0, PKT_TRUNC_L2) },
 	{ "ipv4_ihl_below_5_is_bad_l3", FRAME(ipv4_bad_ihl),
 	  { L2(0x0800) }, L2_ONLY(PKT_BAD_L3) },
 	{ "ipv4_version_not_4_is_bad_l3", FRAME(ipv4_bad_version),
@@ -627,8 +629,8 @@ static const struct key_field {
 	FIELD(in_port), FIELD(vlan_tci), FIELD(dl_type), FIELD(nw_proto), FIELD(nw_frag),
 	FIELD(dl_dst), FIELD(dl_src), FIELD(nw_tos), FIELD(nw_ttl), FIELD(tcp_flags),
 	FIELD(nw_src), FIELD(nw_dst), FIELD(tp_src), FIELD(tp_dst), FIELD(regs),
-	FIELD(ct_zone), FIELD(ct_state), FIELD(pad0), FIELD(ct_mark), FIELD(tun_src),
-	FIELD(tun_dst), FIELD(pad1), FIELD(tun_id), FIELD(ipv6_src), FIELD(ipv6_dst),
+	FIELD(ct_zone), FIELD(ct_state), FIELD(vlan_depth), FIELD(ct_mark), FIELD(tun_src),
+	FIELD(tun_dst), FIELD(recirc_id), FIELD(tun_id), FIELD(ipv6_src), FIELD(ipv6_dst),
 };
 
 static void hex(char *out, const uint8_t *p, size_t n)

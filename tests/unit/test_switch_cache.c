@@ -19,13 +19,20 @@
 #include "port/port.h"
 #include "switch/bridge_changes.h"
 #include "switch/bridge_names.h"
+#include "switch/bridge_rcu.h"
 #include "switch/flow_cache.h"
 #include "switch/mac_table.h"
+#include "switch/recirc.h"
 #include "switch/xlate.h"
 
 #define NPORTS 4
 
 static struct bridge br;
+
+/* No worker runs here: every grace period is already over. */
+void worker_synchronize(void)
+{
+}
 static struct port ports[BRIDGE_MAX_PORTS + 1];
 static struct bridge_port bports[BRIDGE_MAX_PORTS + 1];
 
@@ -49,7 +56,7 @@ static int setup(void **state)
 	(void)state;
 	memset(&br, 0, sizeof(br));
 	add_ports(NPORTS);
-	return bridge_changes_init(&br);
+	return bridge_changes_init(&br) || recirc_table_init(&br);
 }
 
 /* Rules are freed after their classifier: cls_for_each may not free. */
@@ -70,6 +77,7 @@ static int teardown(void **state)
 		free(all_rules[i]);
 	}
 	n_rules = 0;
+	recirc_table_fini(&br);
 	bridge_changes_fini(&br);
 	return 0;
 }
@@ -845,6 +853,192 @@ static void cached_answers_stay_exact_under_rule_churn(void **state)
 	flow_cache_destroy(c);
 }
 
+/* ---- recirculation ------------------------------------------------------ */
+
+/* A double-tagged packet with outer VLAN 10 (inner tag not in the key). */
+static struct flow_key qinq_key(const char *text)
+{
+	struct flow_key k = key_of(text);
+
+	k.vlan_depth = 2;
+	return k;
+}
+
+/* The state the program ends with (its reference stays with prog). */
+static const struct recirc_state *ends_in_recirc(void)
+{
+	const struct recirc_state *st = dp_program_recirc(prog.ops, prog.n_ops);
+
+	assert_non_null(st);
+	assert_int_equal(prog.ops[prog.n_ops - 1].recirc.id, st->id);
+	return st;
+}
+
+/* What the datapath does with a recirculated packet: parse it again (here:
+ * `reparsed`), give it the state's metadata, translate its pass. */
+static void run_next_pass(const struct recirc_state *st, const char *reparsed)
+{
+	struct flow_key k = key_of(reparsed);
+
+	recirc_apply(st, &k);
+	assert_int_equal(rte_be_to_cpu_32(k.recirc_id), st->id);
+	xlate_resume(&br, st, &k, &prog, &wc, NULL);
+}
+
+static void pop_vlan_over_a_second_tag_recirculates_before_the_next_lookup(void **state)
+{
+	struct flow_key k = qinq_key("in_port=1,dl_vlan=10");
+	const struct recirc_state *st;
+
+	(void)state;
+	add("in_port=1,dl_vlan=10,actions=pop_vlan,load:0x7->NXM_NX_REG1[],resubmit(,1)");
+	add("table=1,reg1=7,dl_vlan=20,actions=output:p2");
+	add("table=1,reg1=7,dl_vlan=30,actions=output:p3");
+	xlate(&br, &k, &prog, &wc, NULL);
+	/* The load waits for the next pass too: the freeze is before it. */
+	st = ends_in_recirc();
+	assert_string_equal(ops_text(), "strip_vlan,recirc(0x1)");
+	assert_int_equal(wc.vlan_depth, 0xff);
+	assert_int_equal(wc.recirc_id, UINT32_MAX);
+	assert_int_equal(st->n_acts, 2);
+	run_next_pass(st, "in_port=1,dl_vlan=30");
+	assert_string_equal(ops_text(), "output:p3");
+	run_next_pass(st, "in_port=1,dl_vlan=20");
+	assert_string_equal(ops_text(), "output:p2");
+	assert_int_equal(wc.recirc_id, UINT32_MAX);
+	assert_int_equal(wc.regs[1], UINT32_MAX);
+}
+
+static void pop_vlan_over_one_tag_needs_no_second_pass(void **state)
+{
+	struct flow_key k = key_of("in_port=1,dl_vlan=10");
+
+	(void)state;
+	k.vlan_depth = 1;
+	add("in_port=1,dl_vlan=10,actions=pop_vlan,resubmit(,1)");
+	add("table=1,vlan_tci=0,actions=output:p2");
+	xlate(&br, &k, &prog, &wc, NULL);
+	assert_string_equal(ops_text(), "strip_vlan,output:p2");
+	assert_int_equal(recirc_count(&br), 0);
+}
+
+/* Frozen inside two resubmits: the next pass finishes the inner rule,
+ * then each outer one, with the in_port each resubmit gave back. */
+static void a_freeze_inside_resubmits_resumes_every_outer_rule(void **state)
+{
+	struct flow_key k = qinq_key("in_port=1,dl_vlan=10");
+	const struct recirc_state *st;
+
+	(void)state;
+	add("in_port=1,actions=resubmit(3,1),in_port");
+	add("table=1,in_port=3,actions=resubmit(,2),output:p4");
+	add("table=2,priority=1,actions=pop_vlan,resubmit(3),output:p2");
+	add("table=2,priority=20,in_port=3,dl_vlan=20,actions=output:p1");
+	xlate(&br, &k, &prog, &wc, NULL);
+	st = ends_in_recirc();
+	/* resubmit(3) is to the current table, written out: 2. */
+	assert_int_equal(st->acts[0].resubmit.table, 2);
+	run_next_pass(st, "in_port=1,dl_vlan=20");
+	/* The last is table 0's in_port: port 1 again, not 3. */
+	assert_string_equal(ops_text(), "output:p1,output:p2,output:p4,output:p1");
+}
+
+static void equal_continuations_share_one_state(void **state)
+{
+	struct flow_key a = qinq_key("in_port=1,dl_vlan=10,dl_src=02:00:00:00:00:01");
+	struct flow_key b = qinq_key("in_port=1,dl_vlan=10,dl_src=02:00:00:00:00:02");
+	const struct recirc_state *st;
+
+	(void)state;
+	add("in_port=1,actions=pop_vlan,output:p2,resubmit(,1)");
+	xlate(&br, &a, &prog, &wc, NULL);
+	st = ends_in_recirc();
+	xlate(&br, &b, &prog, &wc, NULL);
+	assert_ptr_equal(ends_in_recirc(), st);
+	assert_int_equal(st->refs, 2);
+	assert_int_equal(recirc_count(&br), 1);
+	/* output needs no headers: it runs before the freeze. */
+	assert_string_equal(ops_text(), "strip_vlan,output:p2,recirc(0x1)");
+}
+
+/* A cached program holds its state; once none does, the state and every
+ * megaflow of its id go, and the id may serve again. */
+static void a_state_lives_while_a_megaflow_holds_it(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+	struct flow_key k = qinq_key("in_port=1,dl_vlan=10"), k2;
+	const struct dp_entry *e;
+	const struct recirc_state *st;
+	enum cache_level lv;
+	uint32_t id;
+
+	(void)state;
+	add("in_port=1,actions=pop_vlan,resubmit(,1)");
+	add("table=1,actions=output:p2");
+	e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
+	st = dp_program_recirc(e->ops, e->n_ops);
+	assert_non_null(st);
+	id = st->id;
+	assert_int_equal(st->refs, 1);
+	assert_false(e->port_wide);
+	k2 = key_of("in_port=1,dl_vlan=20");
+	recirc_apply(st, &k2);
+	e = flow_cache_lookup_pass(c, &br, &k2, flow_cache_hash(&k2), st, &lv);
+	assert_int_equal(lv, CACHE_UPCALL);
+	assert_string_equal(dp_program_recirc(e->ops, e->n_ops) ? "recirc" : "output", "output");
+	/* Depends on in_port and the pass only, but never stands for the
+	 * port's first pass. */
+	assert_false(e->port_wide);
+	assert_null(flow_cache_port_entry(c, 1));
+	assert_int_equal(c->n_megaflows, 2);
+	recirc_collect(&br);            /* held: stays */
+	assert_int_equal(recirc_count(&br), 1);
+	flow_cache_flush(c);            /* let go */
+	assert_int_equal(st->refs, 0);
+	assert_non_null(flow_cache_lookup_pass(c, &br, &k2, flow_cache_hash(&k2), st, &lv));
+	recirc_collect(&br);
+	assert_int_equal(recirc_count(&br), 0);
+	/* The retirement is logged: the cache drops that id's megaflow. */
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(c->n_megaflows, 0);
+	assert_int_equal(c->revalidated, 1);
+	bridge_sync();                  /* the grace period: the id is free */
+	e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
+	assert_int_equal(dp_program_recirc(e->ops, e->n_ops)->id, id);
+	flow_cache_destroy(c);
+}
+
+static void no_id_left_is_a_counted_drop(void **state)
+{
+	struct flow_key k = qinq_key("in_port=1,dl_vlan=10");
+	struct flow_key meta;
+	const struct recirc_state *st;
+
+	(void)state;
+	memset(&meta, 0, sizeof(meta));
+	for (uint32_t i = 0; i < RECIRC_MAX_STATES; i++) {
+		meta.regs[0] = rte_cpu_to_be_32(i);
+		assert_non_null(recirc_intern(&br, &meta, NULL, 0));
+	}
+	meta.regs[0] = rte_cpu_to_be_32(RECIRC_MAX_STATES);
+	assert_null(recirc_intern(&br, &meta, NULL, 0));
+	add("in_port=1,actions=pop_vlan,resubmit(,1)");
+	xlate(&br, &k, &prog, &wc, NULL);
+	assert_string_equal(ops_text(), "drop");
+	assert_int_equal(prog.drop, BR_DROP_RECIRC_FULL);
+	/* The first, let go (the loop's reference and this one): its id 1
+	 * is taken again once retired. */
+	meta.regs[0] = 0;
+	st = recirc_intern(&br, &meta, NULL, 0);
+	assert_int_equal(st->id, 1);
+	recirc_release(st);
+	recirc_release(st);
+	recirc_collect(&br);
+	bridge_sync();
+	xlate(&br, &k, &prog, &wc, NULL);
+	assert_int_equal(ends_in_recirc()->id, 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -880,6 +1074,12 @@ int main(void)
 		T(a_lookup_of_a_rewritten_key_is_revalidated_by_its_table),
 		T(a_port_change_or_a_lost_log_empties_the_cache),
 		T(cached_answers_stay_exact_under_rule_churn),
+		T(pop_vlan_over_a_second_tag_recirculates_before_the_next_lookup),
+		T(pop_vlan_over_one_tag_needs_no_second_pass),
+		T(a_freeze_inside_resubmits_resumes_every_outer_rule),
+		T(equal_continuations_share_one_state),
+		T(a_state_lives_while_a_megaflow_holds_it),
+		T(no_id_left_is_a_counted_drop),
 	};
 
 	return cmocka_run_group_tests_name("switch_cache", tests, NULL, NULL);
