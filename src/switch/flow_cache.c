@@ -129,7 +129,7 @@ static void drop_entry(struct flow_cache *c, struct dp_node *n)
 }
 
 /* Free the dead entries once no EMC slot of this epoch leads to them. */
-static void sweep(struct flow_cache *c)
+void flow_cache_sweep(struct flow_cache *c)
 {
 	for (unsigned int i = 0; i < EMC_ENTRIES; i++)
 		if (c->emc[i].epoch == c->epoch && c->emc[i].entry->evicted)
@@ -162,7 +162,8 @@ static void evict_least_used(struct flow_cache *c)
 		drop_entry(c, n);
 		k++;
 	}
-	sweep(c);
+	/* Freed at the next burst (flow_cache_tidy): the burst being looked
+	 * up may still hold some of them. */
 	c->evictions += k;
 }
 
@@ -241,8 +242,7 @@ void flow_cache_revalidate(struct flow_cache *c, const struct bridge_change *ch)
 			}
 		}
 	c->revalidated += dropped;
-	if (c->n_dead >= DP_DEAD_MAX)
-		sweep(c);
+	flow_cache_tidy(c);
 }
 
 void flow_cache_catch_up(struct flow_cache *c, const struct bridge *br, uint64_t gen)

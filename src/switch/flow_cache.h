@@ -32,13 +32,15 @@
  * A dropped megaflow is taken out of the megaflow classifier at once and
  * made to match no key, so EMC slots that still point at it miss; it is
  * freed when DP_DEAD_MAX of them have gathered, after one sweep of the
- * EMC clears those slots.
+ * EMC clears those slots, and never during a burst: the entries a burst
+ * looked up stay whole until it has run them (flow_cache_tidy).
  */
 #ifndef XVIO_FLOW_CACHE_H
 #define XVIO_FLOW_CACHE_H
 
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_hash_crc.h>
 #include <rte_prefetch.h>
 
@@ -143,6 +145,15 @@ struct bridge_change;
 void flow_cache_revalidate(struct flow_cache *c, const struct bridge_change *ch);
 /* Bring the cache from c->gen up to gen, the bridge's latest change. */
 void flow_cache_catch_up(struct flow_cache *c, const struct bridge *br, uint64_t gen);
+
+void flow_cache_sweep(struct flow_cache *c);
+
+/* Between bursts: free the dropped megaflows once enough have gathered. */
+static inline void flow_cache_tidy(struct flow_cache *c)
+{
+	if (unlikely(c->n_dead >= DP_DEAD_MAX))
+		flow_cache_sweep(c);
+}
 
 /* The EMC hash of a key. */
 static inline uint32_t flow_cache_hash(const struct flow_key *k)

@@ -5,15 +5,11 @@
 
 #include <rte_cycles.h>
 
-#include "flow/pkt_parse.h"
 #include "port/port.h"
-#include "switch/action_table.h"
 #include "switch/bridge_types.h"
-#include "switch/dp_exec.h"
-#include "switch/flow_cache.h"
+#include "switch/dp_stages.h"
 #include "switch/mac_table.h"
 #include "switch/recirc.h"
-#include "switch/switch_out.h"
 
 /* Written by the owning worker; freed by the control thread only after
  * the bridge's jobs are gone from every plan. */
@@ -33,82 +29,8 @@ static struct flow_cache *cache_of(struct bridge *br, unsigned int wi)
 	} else if (unlikely(c->gen != gen)) {
 		flow_cache_catch_up(c, br, gen);
 	}
+	flow_cache_tidy(c);
 	return c;
-}
-
-/* ---- one packet --------------------------------------------------------- */
-
-/* Count n packets of `bytes` for every rule the entry went through. */
-static void credit_rules(struct burst_ctx *ctx, const struct dp_entry *e, uint32_t n,
-			 uint64_t bytes)
-{
-	for (unsigned int i = 0; i < e->n_stats; i++) {
-		struct rule_stats *rs = e->stats[i];
-
-		rs->packets += n;
-		rs->bytes += bytes;
-		rs->used_tsc = ctx->now_tsc;
-	}
-}
-
-/* Output and normal are run here (they batch per port), and recirc (it
- * hands the packet to the next pass); every other step by its action
- * family (switch/action_table.h). */
-static void run_program(struct burst_ctx *ctx, const struct dp_entry *e, struct rte_mbuf *m,
-			struct pkt_layers *l, const struct flow_key *key)
-{
-	unsigned int outputs = 0;
-	uint16_t in_ofport = rte_be_to_cpu_16(key->in_port);
-
-	for (unsigned int i = 0; i < e->n_ops; i++) {
-		const struct action *a = &e->ops[i];
-		const struct action_type_dp *step;
-		bool last = i + 1 == e->n_ops;
-		enum bridge_drop why;
-
-		if (a->type == ACT_OUTPUT) {
-			if (last) {
-				/* Hand over our own reference: the common case. */
-				out_enqueue(ctx, a->output.port, m);
-				return;
-			}
-			output_shared(ctx, a->output.port, m);
-			outputs++;
-			continue;
-		}
-		if (a->type == ACT_NORMAL) {
-			if (last) {
-				/* Hand over our own reference, as for output. */
-				normal(ctx, m, l, in_ofport, true);
-				return;
-			}
-			outputs += normal(ctx, m, l, in_ofport, false);
-			continue;
-		}
-		if (a->type == ACT_RECIRC) {
-			/* Always last: the pass ends here. */
-			ctx->recirc_pkts[ctx->n_recirc] = m;
-			ctx->recirc_from[ctx->n_recirc++] = a->recirc.state;
-			return;
-		}
-		step = action_type_dp(a->type);
-		if (step->writes) {
-			m = writable(m);
-			if (m == NULL) {
-				ctx->st->drops[BR_DROP_NO_MBUF]++;
-				return;
-			}
-		}
-		why = step->exec(ctx, m, l, key, a);
-		if (unlikely(why != BR_DROP__COUNT)) {
-			ctx->st->drops[why]++;
-			rte_pktmbuf_free(m);
-			return;
-		}
-	}
-	if (outputs == 0)
-		ctx->st->drops[e->n_ops ? BR_DROP_ACTION : e->drop]++;
-	rte_pktmbuf_free(m);
 }
 
 /* A packet whose port-wide program only outputs it: not parsed. normal
@@ -126,7 +48,7 @@ static void process_port_wide(struct burst_ctx *ctx, const struct dp_entry *e,
 		l.l2_5 = 12;
 	key.in_port = rte_cpu_to_be_16(ctx->in->ofport);
 	key.nw_proto = 0;
-	run_program(ctx, e, m, &l, &key);
+	dp_run_program(ctx, e, m, &l, &key);
 }
 
 /* A port-wide `normal` program, and a frame that starts like the last one
@@ -146,103 +68,36 @@ static inline bool same_as_last(struct burst_ctx *ctx, const struct dp_entry *pw
 	return true;
 }
 
-static inline void parse_head(const struct burst_ctx *ctx, const struct rte_mbuf *m,
-			      struct flow_key *key, struct pkt_layers *l)
+/* One pass over a burst: parse, lookup, execute. */
+static void run_pass(struct burst_ctx *ctx, struct flow_cache *cache, struct dp_pass *p)
 {
-	pkt_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
-		  rte_pktmbuf_pkt_len(m), ctx->in->ofport, key, l);
+	struct dp_batches batches;
+
+	dp_parse(ctx, p);
+	dp_lookup(ctx, cache, p, &batches);
+	dp_execute(ctx, p, &batches);
 }
 
-/* Parse m; headers that straddle segments of a chain are pulled into its
- * first segment first. false: they cannot be (longer than a segment), and
- * the packet must not pass with half a key. */
-static bool parse(struct burst_ctx *ctx, struct rte_mbuf *m, struct flow_key *key,
-		  struct pkt_layers *l)
+/* The passes over p, a received burst, as long as packets recirculate
+ * (at most RECIRC_MAX_PASSES in all: a packet that wants more is
+ * looping). */
+static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache, struct dp_pass *p)
 {
-	parse_head(ctx, m, key, l);
-	if (unlikely(l->anomaly == PKT_SPLIT_HDR)) {
-		ctx->st->anomalies[PKT_SPLIT_HDR]++;
-		if (dp_pull_head(m) != 0)
-			return false;
-		parse_head(ctx, m, key, l);
-		if (l->anomaly == PKT_SPLIT_HDR)
-			return false;
-	}
-	if (unlikely(l->anomaly != PKT_OK))
-		ctx->st->anomalies[l->anomaly]++;
-	return true;
-}
-
-/*
- * One pass over a burst in two loops: parse every packet and start loading
- * its EMC slot, then look up and run each. The slots' cache misses overlap
- * instead of stalling one packet at a time. from: for a recirculated
- * burst, the state each packet resumes (NULL on the first pass).
- */
-static void process_burst(struct burst_ctx *ctx, struct flow_cache *cache,
-			  struct rte_mbuf **pkts, const struct recirc_state *const *from,
-			  uint16_t n)
-{
-	struct flow_key keys[SWITCH_BURST];
-	struct pkt_layers layers[SWITCH_BURST];
-	uint32_t hashes[SWITCH_BURST];
-
-	for (uint16_t i = 0; i < n; i++) {
-		if (unlikely(!parse(ctx, pkts[i], &keys[i], &layers[i]))) {
-			ctx->st->drops[BR_DROP_MALFORMED]++;
-			rte_pktmbuf_free(pkts[i]);
-			pkts[i] = NULL;
-			continue;
-		}
-		if (from != NULL)
-			recirc_apply(from[i], &keys[i]);
-		hashes[i] = flow_cache_hash(&keys[i]);
-		flow_cache_prefetch(cache, hashes[i]);
-	}
-	for (uint16_t i = 0; i < n; i++) {
-		enum cache_level level;
-		const struct dp_entry *e;
-
-		if (unlikely(pkts[i] == NULL))
-			continue;
-		e = flow_cache_lookup_pass(cache, ctx->br, &keys[i], hashes[i],
-					   from ? from[i] : NULL, &level);
-		if (unlikely(e == NULL)) {
-			ctx->st->drops[BR_DROP_NO_MBUF]++;
-			rte_pktmbuf_free(pkts[i]);
-			continue;
-		}
-		if (level == CACHE_EMC)
-			ctx->st->emc_hits++;
-		else if (level == CACHE_MEGAFLOW)
-			ctx->st->megaflow_hits++;
-		else
-			ctx->st->upcalls++;
-		credit_rules(ctx, e, 1, rte_pktmbuf_pkt_len(pkts[i]));
-		run_program(ctx, e, pkts[i], &layers[i], &keys[i]);
-	}
-}
-
-/* Run the passes after the first, as long as packets recirculate (at most
- * RECIRC_MAX_PASSES in all: a packet that wants more is looping). */
-static void process_recirculated(struct burst_ctx *ctx, struct flow_cache *cache)
-{
-	struct rte_mbuf *pkts[SWITCH_BURST];
-	const struct recirc_state *from[SWITCH_BURST];
-
-	for (unsigned int pass = 2; ctx->n_recirc; pass++) {
-		uint16_t n = (uint16_t)ctx->n_recirc;
-
+	p->recirculated = false;
+	run_pass(ctx, cache, p);
+	for (unsigned int pass = 2; unlikely(ctx->n_recirc); pass++) {
+		p->n = (uint16_t)ctx->n_recirc;
 		ctx->n_recirc = 0;
 		if (unlikely(pass > RECIRC_MAX_PASSES)) {
-			ctx->st->drops[BR_DROP_RECIRC_DEPTH] += n;
-			rte_pktmbuf_free_bulk(ctx->recirc_pkts, n);
+			ctx->st->drops[BR_DROP_RECIRC_DEPTH] += p->n;
+			rte_pktmbuf_free_bulk(ctx->recirc_pkts, p->n);
 			return;
 		}
-		memcpy(pkts, ctx->recirc_pkts, n * sizeof(pkts[0]));
-		memcpy(from, ctx->recirc_from, n * sizeof(from[0]));
-		ctx->st->recirculations += n;
-		process_burst(ctx, cache, pkts, from, n);
+		p->recirculated = true;
+		memcpy(p->pkts, ctx->recirc_pkts, p->n * sizeof(p->pkts[0]));
+		memcpy(p->from, ctx->recirc_from, p->n * sizeof(p->from[0]));
+		ctx->st->recirculations += p->n;
+		run_pass(ctx, cache, p);
 	}
 }
 
@@ -277,7 +132,8 @@ static uint16_t receive(struct bridge_port *bp, struct rte_mbuf **pkts)
 static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 {
 	struct bridge_port *bp = container_of(job, struct bridge_port, job);
-	struct rte_mbuf *pkts[SWITCH_BURST];
+	struct dp_pass p;             /* not zeroed: only [0, n) is used */
+	struct rte_mbuf **pkts = p.pkts;
 	const struct dp_entry *pw;
 	struct burst_ctx ctx;
 	struct flow_cache *cache;
@@ -305,12 +161,11 @@ static uint16_t bridge_port_poll(struct worker_job *job, uint64_t now)
 		ctx.st->drops[BR_DROP_NO_MBUF] += n;
 		rte_pktmbuf_free_bulk(pkts, n);
 	} else if (pw == NULL) {
-		process_burst(&ctx, cache, pkts, NULL, n);
-		if (unlikely(ctx.n_recirc))
-			process_recirculated(&ctx, cache);
+		p.n = n;
+		process_burst(&ctx, cache, &p);
 	} else {
 		/* One program for the whole burst: count it once. */
-		credit_rules(&ctx, pw, n, bytes);
+		dp_credit_rules(&ctx, pw, n, bytes);
 		ctx.st->port_hits += n;
 		if (!burst_to_one_port(&ctx, pw, pkts, n, bytes))
 			for (uint16_t i = 0; i < n; i++)
