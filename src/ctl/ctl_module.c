@@ -1,22 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* The module registry (ctl_module.h); starting and stopping the modules
+ * is ctl_module_run.c. */
 #include "ctl/ctl_module.h"
 
-#include <errno.h>
-#include <stdio.h>
-
-#define MAX_MODULES 16
-
-static const struct xvio_module *modules[MAX_MODULES];
+static const struct xvio_module *modules[XVIO_MAX_MODULES];
 static size_t nb_modules;
-static size_t nb_started;
-static int overflow;
+static bool overflow;
 
 void xvio_module_register(const struct xvio_module *m)
 {
 	size_t i;
 
-	if (nb_modules == MAX_MODULES) {
-		overflow = 1;
+	if (nb_modules == XVIO_MAX_MODULES) {
+		overflow = true;
 		return;
 	}
 	/* Kept sorted by rank: constructors run in link order. */
@@ -26,39 +22,17 @@ void xvio_module_register(const struct xvio_module *m)
 	nb_modules++;
 }
 
-int xvio_modules_init(char *err, size_t errlen)
+bool xvio_modules_overflowed(void)
 {
-	if (overflow) {
-		snprintf(err, errlen, "more than %d modules (MAX_MODULES)", MAX_MODULES);
-		return -E2BIG;
-	}
-	for (nb_started = 0; nb_started < nb_modules; nb_started++) {
-		const struct xvio_module *m = modules[nb_started];
-		int rc = m->init ? m->init(err, errlen) : 0;
-
-		if (rc != 0) {
-			xvio_modules_fini();
-			return rc;
-		}
-		if (m->n_commands)
-			ctl_commands_register(m->commands, m->n_commands);
-	}
-	return 0;
+	return overflow;
 }
 
-void xvio_modules_tick(uint64_t interval_cycles)
+size_t xvio_module_count(void)
 {
-	for (size_t i = 0; i < nb_started; i++)
-		if (modules[i]->tick)
-			modules[i]->tick(interval_cycles);
+	return nb_modules;
 }
 
-void xvio_modules_fini(void)
+const struct xvio_module *xvio_module_get(size_t i)
 {
-	while (nb_started > 0) {
-		const struct xvio_module *m = modules[--nb_started];
-
-		if (m->fini)
-			m->fini();
-	}
+	return i < nb_modules ? modules[i] : NULL;
 }

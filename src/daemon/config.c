@@ -9,34 +9,39 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctl/ctl_module.h"
 #include "ctl/ctl_proto.h"
-#include "daemon/config_bridges.h"
 
-static int add_entries(json_t *doc, const char *key, const char *cmd,
-		       json_t *requests, char *err, size_t errlen)
+static const struct xvio_config_section *section_of(const char *key)
 {
-	json_t *arr = json_object_get(doc, key), *entry;
-	size_t i;
+	for (size_t m = 0; m < xvio_module_count(); m++) {
+		const struct xvio_module *mod = xvio_module_get(m);
 
-	if (arr == NULL)
-		return 0;
-	if (!json_is_array(arr)) {
-		snprintf(err, errlen, "\"%s\" must be an array", key);
-		return -EINVAL;
+		for (size_t i = 0; i < mod->n_config; i++)
+			if (strcmp(mod->config[i].key, key) == 0)
+				return &mod->config[i];
 	}
-	json_array_foreach(arr, i, entry) {
-		if (!json_is_object(entry)) {
-			snprintf(err, errlen, "%s[%zu] must be an object", key, i);
-			return -EINVAL;
-		}
-		json_array_append_new(requests, ctl_request(cmd, json_deep_copy(entry)));
+	return NULL;
+}
+
+/* "ports, relays, ...": every key a module owns, in rank order. */
+static void known_keys(char *out, size_t len)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (size_t m = 0; m < xvio_module_count(); m++) {
+		const struct xvio_module *mod = xvio_module_get(m);
+
+		for (size_t i = 0; i < mod->n_config && off < len; i++)
+			off += (size_t)snprintf(out + off, len - off, "%s%s", off ? ", " : "",
+						mod->config[i].key);
 	}
-	return 0;
 }
 
 int config_to_requests(json_t *doc, json_t **requests, char *err, size_t errlen)
 {
-	json_t *reqs, *rebalance, *val;
+	json_t *reqs, *val;
 	const char *key;
 
 	if (!json_is_object(doc)) {
@@ -45,30 +50,43 @@ int config_to_requests(json_t *doc, json_t **requests, char *err, size_t errlen)
 	}
 	json_object_foreach(doc, key, val) {
 		(void)val;
-		if (strcmp(key, "ports") && strcmp(key, "relays") && strcmp(key, "bridges") &&
-		    strcmp(key, "rebalance")) {
-			snprintf(err, errlen, "unknown key \"%s\" (expected ports, relays, bridges, "
-				 "rebalance)", key);
+		if (section_of(key) == NULL) {
+			char keys[256];
+
+			known_keys(keys, sizeof(keys));
+			snprintf(err, errlen, "unknown key \"%s\" (expected %s)", key, keys);
 			return -EINVAL;
 		}
 	}
-	rebalance = json_object_get(doc, "rebalance");
-	if (rebalance != NULL && !json_is_boolean(rebalance)) {
-		snprintf(err, errlen, "\"rebalance\" must be true or false");
-		return -EINVAL;
-	}
+	/* Module by module, in rank order: what a feature uses exists by the
+	 * time its own requests run. */
 	reqs = json_array();
-	if (add_entries(doc, "ports", "port-add", reqs, err, errlen) ||
-	    add_entries(doc, "relays", "relay-add", reqs, err, errlen) ||
-	    config_bridges_to_requests(json_object_get(doc, "bridges"), reqs, err, errlen)) {
-		json_decref(reqs);
-		return -EINVAL;
+	for (size_t m = 0; m < xvio_module_count(); m++) {
+		const struct xvio_module *mod = xvio_module_get(m);
+
+		for (size_t i = 0; i < mod->n_config; i++) {
+			val = json_object_get(doc, mod->config[i].key);
+			if (val != NULL && mod->config[i].to_requests(val, reqs, err, errlen)) {
+				json_decref(reqs);
+				return -EINVAL;
+			}
+		}
 	}
-	if (rebalance != NULL)
-		json_array_append_new(reqs, ctl_request("rebalance",
-			json_pack("{s:s}", "mode", json_is_true(rebalance) ? "on" : "off")));
 	*requests = reqs;
 	return 0;
+}
+
+json_t *config_running(void)
+{
+	json_t *doc = json_object();
+
+	for (size_t m = 0; m < xvio_module_count(); m++) {
+		const struct xvio_module *mod = xvio_module_get(m);
+
+		for (size_t i = 0; i < mod->n_config; i++)
+			json_object_set_new(doc, mod->config[i].key, mod->config[i].running());
+	}
+	return doc;
 }
 
 int config_load_file(const char *path, json_t **requests, char *err, size_t errlen)

@@ -13,10 +13,11 @@
  *     "rebalance": true
  *   }
  *
- * Each entry holds exactly the arguments of the matching command
- * (port-add, relay-add, bridge-add, bridge-port-add, meter-add, flow-add),
- * so the file is applied through the same code, with the same checks and
- * errors, as xvioctl. `xvioctl config save`
+ * Each top-level key belongs to a module (ctl/ctl_module.h, config
+ * sections), which turns it into the requests of its commands (port-add,
+ * relay-add, bridge-add, bridge-port-add, meter-add, flow-add, ...), so
+ * the file is applied through the same code, with the same checks and
+ * errors, as xvioctl; modules go in rank order. `xvioctl config save`
  * writes the running state back in this form.
  */
 #ifndef XVIO_CONFIG_H
@@ -28,6 +29,9 @@
 /* Turn a config document into an array of requests, in the order to run
  * them. 0 or -EINVAL with err naming the offending entry. */
 int config_to_requests(json_t *doc, json_t **requests, char *err, size_t errlen);
+
+/* The running config: every module's sections (config show, save). */
+json_t *config_running(void);
 
 /* Read and convert a file. 0 or -errno with err set. */
 int config_load_file(const char *path, json_t **requests, char *err, size_t errlen);

@@ -11,52 +11,33 @@
 #include "common/path_confine.h"
 #include "ctl/ctl_args.h"
 #include "ctl/ctl_commands.h"
+#include "ctl/ctl_module.h"
 #include "daemon/config.h"
 #include "daemon/ctl_server.h"
 #include "daemon/daemon_ctl.h"
-#include "port/port.h"
-#include "relay/relay.h"
-#include "relay/relay_ctl.h"
-#include "switch/bridge.h"
 
 static char default_config_path[PATH_MAX];
 static char config_dir[PATH_MAX];
 /* config save writes only here: a control client is not root (ctl_auth.h). */
 static const struct path_area config_area = { config_dir, "config", "--config-dir" };
 
-static json_t *running_config(void)
-{
-	json_t *ports = json_array(), *relays = json_array(), *bridges = json_array();
-
-	for (struct port *p = port_first(); p != NULL; p = port_next(p))
-		json_array_append_new(ports, port_to_json(p, true));
-	for (struct relay *r = relay_first(); r != NULL; r = relay_next(r))
-		json_array_append_new(relays, relay_to_json(r, true));
-	for (struct bridge *br = bridge_first(); br != NULL; br = bridge_next(br))
-		json_array_append_new(bridges, bridge_to_json(br, true));
-	return json_pack("{s:o, s:o, s:o, s:b}", "ports", ports, "relays", relays,
-			 "bridges", bridges, "rebalance", relay_ctl_auto_rebalance());
-}
-
+/* Every module's counters (ctl/ctl_module.h), and the daemon's own. */
 static int cmd_stats(json_t *args, json_t **result, char *err, size_t errlen)
 {
 	static const char *const allowed[] = { NULL };
-	json_t *ports, *bridges;
+	json_t *res;
 
 	if (args_check_keys(args, allowed, err, errlen))
 		return -EINVAL;
-	ports = json_array();
-	for (struct port *p = port_first(); p != NULL; p = port_next(p))
-		json_array_append_new(ports, port_to_json(p, false));
-	bridges = json_array();
-	for (struct bridge *br = bridge_first(); br != NULL; br = bridge_next(br))
-		json_array_append_new(bridges, bridge_to_json(br, false));
-	*result = json_pack("{s:I, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:o}",
-			    "tsc_hz", (json_int_t)rte_get_tsc_hz(),
-			    "mbufs", "size", (json_int_t)port_pool()->size,
-			    "in_use", (json_int_t)rte_mempool_in_use_count(port_pool()),
-			    "cores", relay_ctl_cores_json(), "relays", relay_ctl_relays_json(),
-			    "bridges", bridges, "ports", ports, "control", ctl_server_stats());
+	res = json_pack("{s:I}", "tsc_hz", (json_int_t)rte_get_tsc_hz());
+	for (size_t m = 0; m < xvio_module_count(); m++) {
+		const struct xvio_module *mod = xvio_module_get(m);
+
+		for (size_t i = 0; i < mod->n_stats; i++)
+			json_object_set_new(res, mod->stats[i].key, mod->stats[i].stats());
+	}
+	json_object_set_new(res, "control", ctl_server_stats());
+	*result = res;
 	return 0;
 }
 
@@ -76,7 +57,7 @@ static int cmd_config_show(json_t *args, json_t **result, char *err, size_t errl
 
 	if (args_check_keys(args, allowed, err, errlen))
 		return -EINVAL;
-	*result = running_config();
+	*result = config_running();
 	return 0;
 }
 
@@ -98,7 +79,7 @@ static int cmd_config_save(json_t *args, json_t **result, char *err, size_t errl
 	rc = path_confine(&config_area, path, true, full, sizeof(full), err, errlen);
 	if (rc)
 		return rc;
-	doc = running_config();
+	doc = config_running();
 	rc = config_save_file(full, doc, err, errlen);
 	json_decref(doc);
 	if (rc == 0)
@@ -108,7 +89,7 @@ static int cmd_config_save(json_t *args, json_t **result, char *err, size_t errl
 
 static const struct ctl_command daemon_commands[] = {
 	{ "version", cmd_version, "versions of xviod and DPDK" },
-	{ "stats", cmd_stats, "all counters: cores, relays, bridges, ports" },
+	{ "stats", cmd_stats, "all counters: every module's (cores, relays, bridges, ports, ...)" },
 	{ "config-show", cmd_config_show, "the running config, as a config file" },
 	{ "config-save", cmd_config_save, "write the running config to a file" },
 };

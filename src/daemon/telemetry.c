@@ -2,6 +2,7 @@
 #include "daemon/telemetry.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <rte_telemetry.h>
 
 #include "ctl/ctl_commands.h"
+#include "ctl/ctl_module.h"
 
 /* Telemetry names allow only letters, digits, '_' and '/'. */
 static void tel_name(char *key)
@@ -65,58 +67,74 @@ static json_t *run(const char *cmd, json_t *args)
 	return result;
 }
 
-static int names(const char *cmd, const char *field, struct rte_tel_data *d)
+/* The module endpoint path belongs to (list or one). */
+static const struct xvio_telemetry *endpoint(const char *path, bool *one)
 {
-	json_t *list = run(cmd, json_object()), *item;
+	for (size_t m = 0; m < xvio_module_count(); m++) {
+		const struct xvio_module *mod = xvio_module_get(m);
+
+		for (size_t i = 0; i < mod->n_telemetry; i++) {
+			const struct xvio_telemetry *t = &mod->telemetry[i];
+
+			if (strcmp(path, t->list_path) == 0 || strcmp(path, t->one_path) == 0) {
+				*one = strcmp(path, t->one_path) == 0;
+				return t;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* An object's name as text: a string, or a number (a core's CPU). */
+static void name_of(json_t *item, const char *key, char *s, size_t len)
+{
+	json_t *f = json_object_get(item, key);
+
+	if (json_is_integer(f))
+		snprintf(s, len, "%" JSON_INTEGER_FORMAT, json_integer_value(f));
+	else
+		snprintf(s, len, "%s", json_is_string(f) ? json_string_value(f) : "");
+}
+
+static int tel_list(const struct xvio_telemetry *t, struct rte_tel_data *d)
+{
+	json_t *list = run(t->list_cmd, json_object()), *item;
 	size_t i;
 
 	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
 	json_array_foreach(list, i, item) {
-		json_t *f = json_object_get(item, field);
-		char s[32];
+		char s[64];
 
-		if (json_is_integer(f))
-			snprintf(s, sizeof(s), "%" JSON_INTEGER_FORMAT, json_integer_value(f));
-		else
-			snprintf(s, sizeof(s), "%s", json_string_value(f));
+		name_of(item, t->name_key, s, sizeof(s));
 		rte_tel_data_add_array_string(d, s);
 	}
 	json_decref(list);
 	return 0;
 }
 
-static int tel_ports(const char *c, const char *p, struct rte_tel_data *d)
+/* One object, flattened: show_cmd's answer, or the list's entry. */
+static int tel_one(const struct xvio_telemetry *t, const char *param, struct rte_tel_data *d)
 {
-	(void)c, (void)p;
-	return names("port-list", "name", d);
-}
-
-static int tel_relays(const char *c, const char *p, struct rte_tel_data *d)
-{
-	(void)c, (void)p;
-	return names("relay-list", "name", d);
-}
-
-static int tel_cores(const char *c, const char *p, struct rte_tel_data *d)
-{
-	(void)c, (void)p;
-	return names("core-list", "cpu", d);
-}
-
-static int tel_bridges(const char *c, const char *p, struct rte_tel_data *d)
-{
-	(void)c, (void)p;
-	return names("bridge-list", "name", d);
-}
-
-/* One object: cmd with {key: param}, flattened. */
-static int one(const char *cmd, const char *key, const char *param, struct rte_tel_data *d)
-{
-	json_t *res;
+	json_t *res = NULL, *list, *item;
+	size_t i;
 
 	if (param == NULL || param[0] == '\0')
 		return -EINVAL;
-	res = run(cmd, json_pack("{s:s}", key, param));
+	if (t->show_cmd != NULL) {
+		res = run(t->show_cmd, json_pack("{s:s}", t->show_arg, param));
+	} else {
+		list = run(t->list_cmd, json_object());
+		json_array_foreach(list, i, item) {
+			char s[64];
+
+			name_of(item, t->name_key, s, sizeof(s));
+			if (strcmp(s, param) == 0) {
+				res = json_incref(item);
+				break;
+			}
+		}
+		json_decref(list);
+	}
 	if (res == NULL || json_is_null(res)) {
 		json_decref(res);
 		return -ENOENT;
@@ -127,54 +145,26 @@ static int one(const char *cmd, const char *key, const char *param, struct rte_t
 	return 0;
 }
 
-static int tel_port(const char *c, const char *p, struct rte_tel_data *d)
+static int tel_handler(const char *cmd, const char *param, struct rte_tel_data *d)
 {
-	(void)c;
-	return one("port-show", "name", p, d);
-}
+	bool one;
+	const struct xvio_telemetry *t = endpoint(cmd, &one);
 
-static int tel_relay(const char *c, const char *p, struct rte_tel_data *d)
-{
-	(void)c;
-	return one("relay-show", "name", p, d);
-}
-
-static int tel_bridge(const char *c, const char *p, struct rte_tel_data *d)
-{
-	(void)c;
-	return one("bridge-show", "bridge", p, d);
-}
-
-static int tel_core(const char *c, const char *p, struct rte_tel_data *d)
-{
-	json_t *list, *item;
-	size_t i;
-	int rc = -ENOENT;
-
-	(void)c;
-	if (p == NULL || p[0] == '\0')
-		return -EINVAL;
-	list = run("core-list", json_object());
-	json_array_foreach(list, i, item) {
-		if (json_integer_value(json_object_get(item, "cpu")) == atoi(p)) {
-			rte_tel_data_start_dict(d);
-			flatten(d, "", item);
-			rc = 0;
-			break;
-		}
-	}
-	json_decref(list);
-	return rc;
+	if (t == NULL)
+		return -ENOENT;
+	return one ? tel_one(t, param, d) : tel_list(t, d);
 }
 
 void xvio_telemetry_register(void)
 {
-	rte_telemetry_register_cmd("/xvio/ports", tel_ports, "List xvio ports");
-	rte_telemetry_register_cmd("/xvio/port", tel_port, "An xvio port's state and counters. Parameter: name");
-	rte_telemetry_register_cmd("/xvio/relays", tel_relays, "List xvio relays");
-	rte_telemetry_register_cmd("/xvio/relay", tel_relay, "An xvio relay's counters. Parameter: name");
-	rte_telemetry_register_cmd("/xvio/bridges", tel_bridges, "List xvio bridges");
-	rte_telemetry_register_cmd("/xvio/bridge", tel_bridge, "An xvio bridge's ports and counters. Parameter: name");
-	rte_telemetry_register_cmd("/xvio/cores", tel_cores, "List xvio worker CPUs");
-	rte_telemetry_register_cmd("/xvio/core", tel_core, "An xvio worker core's load. Parameter: CPU");
+	for (size_t m = 0; m < xvio_module_count(); m++) {
+		const struct xvio_module *mod = xvio_module_get(m);
+
+		for (size_t i = 0; i < mod->n_telemetry; i++) {
+			const struct xvio_telemetry *t = &mod->telemetry[i];
+
+			rte_telemetry_register_cmd(t->list_path, tel_handler, t->list_help);
+			rte_telemetry_register_cmd(t->one_path, tel_handler, t->one_help);
+		}
+	}
 }

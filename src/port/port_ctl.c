@@ -5,10 +5,12 @@
 
 #include "common/names.h"
 #include "ctl/ctl_args.h"
+#include "ctl/ctl_config.h"
 #include "ctl/ctl_module.h"
 #include "port/port.h"
 
 #include <rte_common.h>
+#include <rte_mempool.h>
 
 static int cmd_port_add(json_t *args, json_t **result, char *err, size_t errlen)
 {
@@ -89,6 +91,51 @@ static void port_module_tick(uint64_t interval_cycles)
 	port_pool_check();
 }
 
+static int ports_to_requests(json_t *value, json_t *requests, char *err, size_t errlen)
+{
+	return ctl_config_entries(value, "ports", "port-add", requests, err, errlen);
+}
+
+static json_t *ports_json(bool config_only)
+{
+	json_t *ports = json_array();
+
+	for (struct port *p = port_first(); p != NULL; p = port_next(p))
+		json_array_append_new(ports, port_to_json(p, config_only));
+	return ports;
+}
+
+static json_t *ports_config(void)
+{
+	return ports_json(true);
+}
+
+static json_t *ports_stats(void)
+{
+	return ports_json(false);
+}
+
+static json_t *pool_stats(void)
+{
+	return json_pack("{s:I, s:I}", "size", (json_int_t)port_pool()->size,
+			 "in_use", (json_int_t)rte_mempool_in_use_count(port_pool()));
+}
+
+static const struct xvio_config_section port_config[] = {
+	{ "ports", ports_to_requests, ports_config },
+};
+
+static const struct xvio_stats_section port_stats[] = {
+	{ "mbufs", pool_stats },
+	{ "ports", ports_stats },
+};
+
+static const struct xvio_telemetry port_telemetry[] = {
+	{ "/xvio/ports", "List xvio ports",
+	  "/xvio/port", "An xvio port's state and counters. Parameter: name",
+	  "port-list", "name", "port-show", "name" },
+};
+
 static const struct xvio_module port_module = {
 	.name = "port",
 	.rank = 10,
@@ -97,6 +144,12 @@ static const struct xvio_module port_module = {
 	.fini = port_del_all,
 	.commands = port_commands,
 	.n_commands = RTE_DIM(port_commands),
+	.config = port_config,
+	.n_config = RTE_DIM(port_config),
+	.stats = port_stats,
+	.n_stats = RTE_DIM(port_stats),
+	.telemetry = port_telemetry,
+	.n_telemetry = RTE_DIM(port_telemetry),
 };
 
 XVIO_MODULE(port_module)

@@ -13,6 +13,7 @@
 
 #include "common/names.h"
 #include "ctl/ctl_args.h"
+#include "ctl/ctl_config.h"
 #include "ctl/ctl_figure.h"
 #include "ctl/ctl_module.h"
 #include "port/port.h"
@@ -257,6 +258,49 @@ static int relay_module_init(char *err, size_t errlen)
 	return 0;
 }
 
+static int relays_to_requests(json_t *value, json_t *requests, char *err, size_t errlen)
+{
+	return ctl_config_entries(value, "relays", "relay-add", requests, err, errlen);
+}
+
+static json_t *relays_config(void)
+{
+	json_t *relays = json_array();
+
+	for (struct relay *r = relay_first(); r != NULL; r = relay_next(r))
+		json_array_append_new(relays, relay_to_json(r, true));
+	return relays;
+}
+
+static int rebalance_to_requests(json_t *value, json_t *requests, char *err, size_t errlen)
+{
+	return ctl_config_on_off(value, "rebalance", "rebalance", requests, err, errlen);
+}
+
+static json_t *rebalance_config(void)
+{
+	return json_boolean(relay_ctl_auto_rebalance());
+}
+
+static const struct xvio_config_section relay_config[] = {
+	{ "relays", relays_to_requests, relays_config },
+	{ "rebalance", rebalance_to_requests, rebalance_config },
+};
+
+static const struct xvio_stats_section relay_stats[] = {
+	{ "cores", relay_ctl_cores_json },
+	{ "relays", relay_ctl_relays_json },
+};
+
+static const struct xvio_telemetry relay_telemetry[] = {
+	{ "/xvio/relays", "List xvio relays",
+	  "/xvio/relay", "An xvio relay's counters. Parameter: name",
+	  "relay-list", "name", "relay-show", "name" },
+	{ "/xvio/cores", "List xvio worker CPUs",
+	  "/xvio/core", "An xvio worker core's load. Parameter: CPU",
+	  "core-list", "cpu", NULL, NULL },
+};
+
 static const struct xvio_module relay_module = {
 	.name = "relay",
 	.rank = 20,
@@ -265,6 +309,12 @@ static const struct xvio_module relay_module = {
 	.fini = relay_del_all,
 	.commands = relay_commands,
 	.n_commands = RTE_DIM(relay_commands),
+	.config = relay_config,
+	.n_config = RTE_DIM(relay_config),
+	.stats = relay_stats,
+	.n_stats = RTE_DIM(relay_stats),
+	.telemetry = relay_telemetry,
+	.n_telemetry = RTE_DIM(relay_telemetry),
 };
 
 XVIO_MODULE(relay_module)

@@ -18,6 +18,7 @@
 #include "ctl/ctl_module.h"
 #include "flow/pkt_parse.h"
 #include "switch/bridge.h"
+#include "switch/bridge_config.h"
 #include "switch/bridge_flows.h"
 #include "switch/bridge_names.h"
 #include "switch/bridge_rcu.h"
@@ -714,6 +715,39 @@ static void bridge_module_tick(uint64_t interval_cycles)
 	bridge_tick();
 }
 
+static json_t *bridges_json(bool config_only)
+{
+	json_t *bridges = json_array();
+
+	for (struct bridge *br = bridge_first(); br != NULL; br = bridge_next(br))
+		json_array_append_new(bridges, bridge_to_json(br, config_only));
+	return bridges;
+}
+
+static json_t *bridges_config(void)
+{
+	return bridges_json(true);
+}
+
+static json_t *bridges_stats(void)
+{
+	return bridges_json(false);
+}
+
+static const struct xvio_config_section bridge_config[] = {
+	{ "bridges", bridge_config_to_requests, bridges_config },
+};
+
+static const struct xvio_stats_section bridge_stats[] = {
+	{ "bridges", bridges_stats },
+};
+
+static const struct xvio_telemetry bridge_telemetry[] = {
+	{ "/xvio/bridges", "List xvio bridges",
+	  "/xvio/bridge", "An xvio bridge's ports and counters. Parameter: name",
+	  "bridge-list", "name", "bridge-show", "bridge" },
+};
+
 static const struct xvio_module bridge_module = {
 	.name = "bridge",
 	.rank = 30,
@@ -722,6 +756,12 @@ static const struct xvio_module bridge_module = {
 	.fini = bridge_del_all,
 	.commands = bridge_commands,
 	.n_commands = RTE_DIM(bridge_commands),
+	.config = bridge_config,
+	.n_config = RTE_DIM(bridge_config),
+	.stats = bridge_stats,
+	.n_stats = RTE_DIM(bridge_stats),
+	.telemetry = bridge_telemetry,
+	.n_telemetry = RTE_DIM(bridge_telemetry),
 };
 
 XVIO_MODULE(bridge_module)

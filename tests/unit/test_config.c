@@ -15,7 +15,57 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctl/ctl_config.h"
+#include "ctl/ctl_module.h"
 #include "daemon/config.h"
+#include "switch/bridge_config.h"
+
+/*
+ * The config file's sections belong to modules (ctl/ctl_module.h). The
+ * port, relay and bridge modules need the datapath, so this test
+ * registers modules with the same sections, ranks and conversions
+ * (ctl_config.h, switch/bridge_config.h) and no datapath behind them.
+ */
+static int ports_in(json_t *v, json_t *r, char *e, size_t n)
+{
+	return ctl_config_entries(v, "ports", "port-add", r, e, n);
+}
+
+static int relays_in(json_t *v, json_t *r, char *e, size_t n)
+{
+	return ctl_config_entries(v, "relays", "relay-add", r, e, n);
+}
+
+static int rebalance_in(json_t *v, json_t *r, char *e, size_t n)
+{
+	return ctl_config_on_off(v, "rebalance", "rebalance", r, e, n);
+}
+
+static json_t *nothing_running(void)
+{
+	return json_array();
+}
+
+static const struct xvio_config_section port_sections[] = {
+	{ "ports", ports_in, nothing_running },
+};
+static const struct xvio_config_section relay_sections[] = {
+	{ "relays", relays_in, nothing_running },
+	{ "rebalance", rebalance_in, nothing_running },
+};
+static const struct xvio_config_section bridge_sections[] = {
+	{ "bridges", bridge_config_to_requests, nothing_running },
+};
+/* Registered in the opposite order of their ranks: rank decides. */
+static const struct xvio_module bridges = { .name = "bridge", .rank = 30,
+	.config = bridge_sections, .n_config = 1 };
+static const struct xvio_module relays = { .name = "relay", .rank = 20,
+	.config = relay_sections, .n_config = 2 };
+static const struct xvio_module ports = { .name = "port", .rank = 10,
+	.config = port_sections, .n_config = 1 };
+XVIO_MODULE(bridges)
+XVIO_MODULE(relays)
+XVIO_MODULE(ports)
 
 static char err[512];
 static char dir[64];

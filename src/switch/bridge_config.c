@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The config file's "bridges" list, as requests. */
-#include "daemon/config_bridges.h"
+/* The config file's "bridges" section, as requests. */
+#include "switch/bridge_config.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -78,7 +78,7 @@ static int check_bridge(json_t *b, size_t i, char *err, size_t errlen)
 	       -EINVAL : 0;
 }
 
-int config_bridges_to_requests(json_t *bridges, json_t *requests, char *err, size_t errlen)
+int bridge_config_to_requests(json_t *bridges, json_t *requests, char *err, size_t errlen)
 {
 	json_t *b, *p, *m;
 	size_t i, k;
