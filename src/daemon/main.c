@@ -34,7 +34,7 @@
 #include "daemon/options.h"
 #include "daemon/telemetry.h"
 #include "port/port.h"
-#include "relay/relay_ctl.h"
+#include "worker/worker_ctl.h"
 #include "worker/worker.h"
 
 #define TICK_MS 1000
@@ -344,7 +344,7 @@ int main(int argc, char **argv)
 	}
 	port_set_vhost_dir(opts.vhost_dir);
 	port_set_file_dir(opts.file_dir);
-	relay_ctl_set_auto_rebalance(opts.rebalance);
+	worker_ctl_set_auto_rebalance(opts.rebalance);
 	if (port_pool_create(opts.nb_mbufs) != 0) {
 		XVIO_LOG(ERR, "cannot allocate %u packet buffers: %s (try more --memory)",
 			 opts.nb_mbufs, rte_strerror(rte_errno));

@@ -2,15 +2,15 @@
 /* The lookup stage (dp_stages.h). */
 #include "switch/dp_stages.h"
 
-/* The batch of e, or a new one. A burst is mostly a few flows: the last
- * batch is the likeliest, and the search is over at most the burst. */
-static struct dp_batch *batch_of(struct dp_batches *bs, const struct dp_entry *e)
+/* The batch of e in this pass, or a new one: the entry remembers its
+ * batch's index, and the batch says whether it is still e's. */
+static struct dp_batch *batch_of(struct dp_batches *bs, struct dp_entry *e)
 {
-	struct dp_batch *b;
+	struct dp_batch *b = &bs->b[e->batch];
 
-	for (int i = bs->n - 1; i >= 0; i--)
-		if (bs->b[i].e == e)
-			return &bs->b[i];
+	if (e->batch < bs->n && b->e == e)
+		return b;
+	e->batch = (uint8_t)bs->n;
 	b = &bs->b[bs->n++];
 	b->e = e;
 	b->n = 0;
@@ -56,7 +56,8 @@ void dp_lookup(struct burst_ctx *ctx, struct flow_cache *c, struct dp_pass *p,
 			ctx->st->megaflow_hits++;
 		else
 			ctx->st->upcalls++;
-		b = batch_of(out, e);
+		/* The worker's own cache: its entries are ours to mark. */
+		b = batch_of(out, (struct dp_entry *)e);
 		b->idx[b->n++] = (uint8_t)i;
 		b->bytes += rte_pktmbuf_pkt_len(m);
 	}

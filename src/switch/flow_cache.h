@@ -75,6 +75,9 @@ struct dp_entry {
 	bool port_wide;                 /* see above */
 	bool evicted;                   /* left the cache, not yet freed */
 	bool used;                      /* hit since the eviction clock passed */
+	/* The batch it last had in a pass (dp_lookup.c): a hint, checked
+	 * against the batch, so it needs no clearing. */
+	uint8_t batch;
 	uint16_t n_ops;
 	uint16_t n_stats;
 	uint8_t idx[FLOW_KEY_WORDS];    /* key word of each match word */

@@ -22,7 +22,7 @@
 
 /*
  * The config file's sections belong to modules (ctl/ctl_module.h). The
- * port, relay and bridge modules need the datapath, so this test
+ * port, relay, bridge and worker modules need the datapath, so this test
  * registers modules with the same sections, ranks and conversions
  * (ctl_config.h, switch/bridge_config.h) and no datapath behind them.
  */
@@ -51,6 +51,8 @@ static const struct xvio_config_section port_sections[] = {
 };
 static const struct xvio_config_section relay_sections[] = {
 	{ "relays", relays_in, nothing_running },
+};
+static const struct xvio_config_section worker_sections[] = {
 	{ "rebalance", rebalance_in, nothing_running },
 };
 static const struct xvio_config_section bridge_sections[] = {
@@ -60,9 +62,12 @@ static const struct xvio_config_section bridge_sections[] = {
 static const struct xvio_module bridges = { .name = "bridge", .rank = 30,
 	.config = bridge_sections, .n_config = 1 };
 static const struct xvio_module relays = { .name = "relay", .rank = 20,
-	.config = relay_sections, .n_config = 2 };
+	.config = relay_sections, .n_config = 1 };
+static const struct xvio_module workers = { .name = "worker", .rank = 40,
+	.config = worker_sections, .n_config = 1 };
 static const struct xvio_module ports = { .name = "port", .rank = 10,
 	.config = port_sections, .n_config = 1 };
+XVIO_MODULE(workers)
 XVIO_MODULE(bridges)
 XVIO_MODULE(relays)
 XVIO_MODULE(ports)
