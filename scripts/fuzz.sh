@@ -70,8 +70,18 @@ for name in "${names[@]}"; do
 		failed=1
 		continue
 	fi
+	# A target may need more than the flow library: its "fuzz-sources:"
+	# lines name them (globs), its "fuzz-libs:" line pkg-config packages.
+	read -ra extra <<<"$(sed -n 's/^ \* fuzz-sources: //p' "tests/fuzz/fuzz_$name.c" | tr '\n' ' ')"
+	read -ra pkgs <<<"$(sed -n 's/^ \* fuzz-libs: //p' "tests/fuzz/fuzz_$name.c")"
+	extra_srcs=()
+	for g in "${extra[@]}"; do
+		for f in $g; do extra_srcs+=("$f"); done
+	done
+	libs=()
+	[ ${#pkgs[@]} -gt 0 ] && read -ra libs <<<"$(pkg-config --libs "${pkgs[@]}")"
 	if ! "$CLANG" "${CFLAGS[@]}" -fsanitize=fuzzer,$SAN "tests/fuzz/fuzz_$name.c" \
-		"${lib_objs[@]}" -o "$bin" >"$dir/build.log" 2>&1; then
+		"${extra_srcs[@]}" "${lib_objs[@]}" "${libs[@]}" -o "$bin" >"$dir/build.log" 2>&1; then
 		echo "fuzz $name: FAILED (build; see $dir/build.log)"
 		failed=1
 		continue

@@ -216,12 +216,14 @@ void flow_cache_revalidate(struct flow_cache *c, const struct bridge_change *ch)
 		flow_cache_flush(c);
 		return;
 	}
-	if (ch->match.mask.in_port == 0xffff) {
+	if (ch->match.mask.in_port == 0xffff || c->per_port[0]) {
 		dropped += drop_overlapping(c, &ch->match, &d);
 	} else {
 		/* Every megaflow matches in_port exactly: asked once per port
 		 * with its in_port added, the rule's mask covers theirs
-		 * whenever it covers the rest, and each subtable is one probe. */
+		 * whenever it covers the rest, and each subtable is one probe.
+		 * (Megaflows of other in_ports, per_port[0], are asked for
+		 * above, with the rule's own match.) */
 		struct flow_match m = ch->match;
 
 		m.mask.in_port = 0xffff;
@@ -284,7 +286,9 @@ static bool port_wide(const struct flow_key *key, const struct flow_key *wc,
 	struct flow_key others = *wc;
 	const flow_word_t *w = flow_key_words(&others);
 
-	if (key->recirc_id != 0)
+	uint16_t in = rte_be_to_cpu_16(key->in_port);
+
+	if (key->recirc_id != 0 || in == 0 || in > BRIDGE_MAX_PORTS)
 		return false;
 	others.in_port = 0;
 	others.recirc_id = 0;
@@ -348,6 +352,8 @@ static struct dp_entry *install(struct flow_cache *c, const struct bridge *br,
 	n->tables_seen = prog.tables_seen;
 	n->tables_rewritten = prog.tables_rewritten;
 	n->in_port = rte_be_to_cpu_16(key->in_port);
+	if (n->in_port > BRIDGE_MAX_PORTS)
+		n->in_port = 0;
 	e->port_wide = port_wide(key, &wc, &prog);
 	e->n_ops = prog.n_ops;
 	e->drop = prog.drop;

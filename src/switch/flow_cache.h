@@ -95,6 +95,8 @@ struct dp_node {
 	struct dp_node *newer, *older;
 	uint64_t tables_seen;           /* of its dp_program */
 	uint64_t tables_rewritten;
+	/* Its in_port if that is a port of the bridge, else 0: a later pass
+	 * may look a packet up as any port (set_field, resubmit(P)). */
 	uint16_t in_port;
 	struct cls_rule cr;             /* in the megaflow classifier */
 	struct dp_entry e;              /* last: it grows */
@@ -119,7 +121,8 @@ struct flow_cache {
 	uint64_t flushes;
 	uint64_t evictions;             /* megaflows dropped from a full cache */
 	uint64_t revalidated;           /* megaflows dropped by rule changes */
-	uint32_t per_port[BRIDGE_MAX_PORTS + 1]; /* live megaflows by in_port */
+	/* Live megaflows by in_port; [0]: of an in_port not on the bridge. */
+	uint32_t per_port[BRIDGE_MAX_PORTS + 1];
 	struct {
 		uint32_t epoch;
 		struct dp_entry *entry;

@@ -65,6 +65,17 @@ static bool continuation(const struct xlate_ctx *ctx, struct action *out, unsign
 	return true;
 }
 
+/* The state carries the key's metadata as it is now, which may be the
+ * metadata the packet came in with: every packet of the megaflow must
+ * carry the same, so the megaflow matches all of it. */
+static void unwildcard_metadata(struct xlate_ctx *ctx)
+{
+	struct flow_key ones;
+
+	memset(&ones, 0xff, sizeof(ones));
+	recirc_meta_copy(ctx->wc, &ones);
+}
+
 void xlate_freeze(struct xlate_ctx *ctx)
 {
 	struct action rest[RECIRC_MAX_ACTIONS];
@@ -78,6 +89,7 @@ void xlate_freeze(struct xlate_ctx *ctx)
 		xlate_drop(ctx, BR_DROP_TOO_MANY_ACTIONS);
 		return;
 	}
+	unwildcard_metadata(ctx);
 	st = recirc_intern(ctx->br, &ctx->key, rest, n);
 	if (st == NULL) {
 		TRACE(ctx, "no recirculation id left: packet dropped");

@@ -1039,6 +1039,55 @@ static void no_id_left_is_a_counted_drop(void **state)
 	assert_int_equal(ends_in_recirc()->id, 1);
 }
 
+/* Found by fuzz_switch: the state carries the metadata the packet came in
+ * with (a tunnel's tun_id, say), so the megaflow must match all of it, or
+ * a packet with other metadata would resume with the first one's. */
+static void a_frozen_megaflow_matches_the_metadata_it_carries(void **state)
+{
+	struct flow_key k = qinq_key("in_port=1,dl_vlan=10");
+
+	(void)state;
+	add("in_port=1,actions=pop_vlan,resubmit(,1)");
+	xlate(&br, &k, &prog, &wc, NULL);
+	ends_in_recirc();
+	assert_int_equal(wc.tun_id, UINT64_MAX);
+	for (int i = 0; i < FLOW_N_REGS; i++)
+		assert_int_equal(wc.regs[i], UINT32_MAX);
+	assert_int_equal(wc.ct_mark, UINT32_MAX);
+}
+
+/* Found by fuzz_switch: a later pass may be looked up as a port the bridge
+ * does not have (load:...->NXM_OF_IN_PORT[] before the freeze). Its
+ * megaflow is counted apart, and a rule change still finds it. */
+static void a_later_pass_as_a_foreign_port_is_revalidated(void **state)
+{
+	struct flow_cache *c = flow_cache_create(0);
+	struct flow_key k = qinq_key("in_port=1,dl_vlan=10"), k2;
+	const struct recirc_state *st;
+	const struct dp_entry *e;
+	enum cache_level lv;
+	struct rule *r;
+
+	(void)state;
+	add("in_port=1,actions=load:280->NXM_OF_IN_PORT[],pop_vlan,resubmit(,1)");
+	r = add("table=1,actions=output:p2");
+	e = flow_cache_lookup(c, &br, &k, flow_cache_hash(&k), &lv);
+	st = dp_program_recirc(e->ops, e->n_ops);
+	assert_non_null(st);
+	k2 = key_of("in_port=1,dl_vlan=20");
+	recirc_apply(st, &k2);
+	assert_int_equal(rte_be_to_cpu_16(k2.in_port), 280);
+	e = flow_cache_lookup_pass(c, &br, &k2, flow_cache_hash(&k2), st, &lv);
+	assert_string_equal(dp_program_recirc(e->ops, e->n_ops) ? "recirc" : "output", "output");
+	assert_int_equal(c->per_port[0], 1);
+	assert_int_equal(c->n_megaflows, 2);
+	del_logged(r);
+	flow_cache_catch_up(c, &br, br.gen);
+	assert_int_equal(c->n_megaflows, 1);   /* the pass-1 one saw table 0 only */
+	assert_int_equal(c->per_port[0], 0);
+	flow_cache_destroy(c);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1080,6 +1129,8 @@ int main(void)
 		T(equal_continuations_share_one_state),
 		T(a_state_lives_while_a_megaflow_holds_it),
 		T(no_id_left_is_a_counted_drop),
+		T(a_frozen_megaflow_matches_the_metadata_it_carries),
+		T(a_later_pass_as_a_foreign_port_is_revalidated),
 	};
 
 	return cmocka_run_group_tests_name("switch_cache", tests, NULL, NULL);
