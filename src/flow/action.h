@@ -41,8 +41,8 @@ enum bundle_fields {
 };
 
 enum bundle_algorithm {
-	BUNDLE_ACTIVE_BACKUP,      /* the first member attached to the bridge */
-	BUNDLE_HRW,                /* highest random weight over the attached ones */
+	BUNDLE_ACTIVE_BACKUP,      /* the first live member (switch/action_bundle.c) */
+	BUNDLE_HRW,                /* highest random weight over the live ones */
 };
 
 enum action_type {

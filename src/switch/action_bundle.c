@@ -2,11 +2,13 @@
 /*
  * The bundle family, what it does: output to one member of a set of ports
  * (a link aggregate, a set of uplinks), chosen per flow. active_backup
- * takes the first member attached to the bridge; hrw hashes the chosen
- * fields of the packet and takes the member with the highest weight for
- * that hash (highest random weight: when a member goes, only its own
- * flows move). A member counts while it is attached to the bridge; its
- * link state is not looked at. Translation makes the choice and un-
+ * takes the first live member; hrw hashes the chosen fields of the packet
+ * and takes the live member with the highest weight for that hash
+ * (highest random weight: when a member goes, only its own flows move).
+ * Live: attached to the bridge and up (a VM port has its guest; a NIC
+ * port counts as up, its link state is not looked at), as the bridge's
+ * tick last saw it (bridge_port.live; a change revalidates the caches).
+ * Translation makes the choice and un-
  * wildcards the hashed fields, so the megaflow holds one flow's choice
  * and the datapath only outputs.
  */
@@ -108,12 +110,17 @@ static uint32_t flow_hash(struct xlate_ctx *ctx, enum bundle_fields fields, uint
 	}
 }
 
-static bool attached(const struct xlate_ctx *ctx, uint16_t ofport)
+/* A member that can take packets: attached, and up (a VM port has its
+ * guest). */
+static bool live(const struct xlate_ctx *ctx, uint16_t ofport)
 {
-	return ofport >= 1 && ofport <= BRIDGE_MAX_PORTS && ctx->br->ports[ofport] != NULL;
+	const struct bridge_port *bp = ofport >= 1 && ofport <= BRIDGE_MAX_PORTS ?
+				       ctx->br->ports[ofport] : NULL;
+
+	return bp != NULL && __atomic_load_n(&bp->live, __ATOMIC_ACQUIRE);
 }
 
-/* The member to send to, or 0 if none is attached. */
+/* The member to send to, or 0 if none is live. */
 static uint16_t choose(struct xlate_ctx *ctx, const struct action *a)
 {
 	uint32_t h, best_weight = 0;
@@ -121,7 +128,7 @@ static uint16_t choose(struct xlate_ctx *ctx, const struct action *a)
 
 	if (a->bundle.algorithm == BUNDLE_ACTIVE_BACKUP) {
 		for (unsigned int i = 0; i < a->bundle.n_members; i++)
-			if (attached(ctx, a->bundle.members[i]))
+			if (live(ctx, a->bundle.members[i]))
 				return a->bundle.members[i];
 		return 0;
 	}
@@ -130,7 +137,7 @@ static uint16_t choose(struct xlate_ctx *ctx, const struct action *a)
 		uint16_t m = a->bundle.members[i];
 		uint32_t w;
 
-		if (!attached(ctx, m))
+		if (!live(ctx, m))
 			continue;
 		w = rte_hash_crc_4byte(h, m);
 		if (best == 0 || w > best_weight) {
@@ -147,7 +154,7 @@ static void xlate_bundle(struct xlate_ctx *ctx, const struct rule *r, const stru
 
 	(void)r;
 	if (m == 0) {
-		TRACE(ctx, "bundle: no member is attached");
+		TRACE(ctx, "bundle: no member is attached and up");
 		return;
 	}
 	if (m == in) {

@@ -361,6 +361,7 @@ int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
 	bp->ofport = (uint16_t)ofport;
 	bp->tag = (uint16_t)tag;
 	bp->mac_limit = mac_limit;
+	bp->live = p->ops->is_up(p);
 	mac_table_set_limit(br->macs, bp->ofport, mac_limit ?: br->mac_limit);
 	rte_spinlock_init(&bp->tx_lock);
 	bp->job.ops = &bridge_port_job_ops;
@@ -521,12 +522,37 @@ json_t *bridge_to_json(struct bridge *br, bool config_only)
 	return obj;
 }
 
+/* Ports whose guest came or went since the last tick: translation's view
+ * (bundle members) follows, and the caches revalidate. */
+static void ports_liveness(struct bridge *br)
+{
+	bool changed = false;
+
+	for (uint16_t o = 1; o <= br->max_ofport; o++) {
+		struct bridge_port *bp = br->ports[o];
+		bool up;
+
+		if (bp == NULL)
+			continue;
+		up = bp->port->ops->is_up(bp->port);
+		if (up == bp->live)
+			continue;
+		__atomic_store_n(&bp->live, up, __ATOMIC_RELEASE);
+		XVIO_LOG(INFO, "bridge %s: port %s is %s", br->name, bp->port->name,
+			 up ? "up" : "down");
+		changed = true;
+	}
+	if (changed)
+		bridge_changed(br);
+}
+
 void bridge_tick(void)
 {
 	uint32_t now_s = mac_now_s();
 	struct bridge *br;
 
 	TAILQ_FOREACH(br, &bridge_list, next) {
+		ports_liveness(br);
 		bridge_flows_expire(br, rte_rdtsc());
 		mac_table_age(br->macs, now_s, br->mac_age_s);
 		recirc_collect(br);

@@ -115,6 +115,10 @@ struct bridge_port {
 	uint16_t trunks[BRIDGE_MAX_TRUNKS];
 	uint16_t next_queue;      /* round robin over receive queues */
 	uint32_t mac_limit;       /* normal: its own MAC limit, or 0: the bridge's */
+	/* Can it send (a VM port has its guest)? What translation sees
+	 * (bundle members): set by the control thread, at attach and when
+	 * the tick finds it changed, with a change logged. */
+	bool live;
 	rte_spinlock_t tx_lock;   /* any worker may output to any port */
 	struct bport_stats *stats; /* [worker_count()] */
 };

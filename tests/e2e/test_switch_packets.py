@@ -511,3 +511,27 @@ def test_pop_vlan_over_a_second_tag_matches_the_inner_tag_on_the_next_pass(x, tm
     assert re.fullmatch(r"strip_vlan,recirc\(0x[0-9a-f]+\)", trace["datapath_actions"]), trace
     assert len(trace["passes"]) == 1 and trace["passes"][0]["recirc_id"] > 0, trace
     assert any(s.strip().startswith("recirc(0x") for s in trace["steps"]), trace["steps"]
+
+
+def test_bundle_skips_a_member_whose_guest_is_gone(x, tmp_path):
+    """Member 4 is a VM port with no guest: attached, but down. Both
+    algorithms pass it over (before, active_backup sent everything to it
+    and the packets died as port_down), and trace says where they go."""
+    bed = PcapBridge(x, tmp_path, 3, [
+        "udp,actions=bundle(eth_src,0,active_backup,ofport,members:4,2)",
+        "tcp,actions=bundle(symmetric_l3l4,0,hrw,ofport,members:4,3)"])
+    vm = f"{bed.name}vm"
+    x.ctl("port", "add", vm, "vhost", f"{vm}.sock")
+    try:
+        x.ctl("bridge", "port-add", bed.name, vm, "ofport=4")
+        trace = []
+        got = bed.send({1: [udp()] * 3 + [tcp()] * 3}, while_sending=lambda done: trace.append(
+            x.ctl("trace", bed.name, "in_port=1,udp")["datapath_actions"]))
+        stats = bed.stats(1)
+    finally:
+        bed.close()
+        x.run_ctl("port", "del", vm, check=False)
+    assert [bytes(f) for f in got[2]] == [bytes(udp())] * 3
+    assert [bytes(f) for f in got[3]] == [bytes(tcp())] * 3
+    assert stats["drops"]["port_down"] == 0, stats["drops"]
+    assert trace == [f"output:{bed.pname(2)}"], trace

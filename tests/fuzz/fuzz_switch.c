@@ -64,6 +64,7 @@ static void bridge_up(void)
 		bports[i].port = &ports[i];
 		bports[i].bridge = &br;
 		bports[i].ofport = (uint16_t)i;
+		bports[i].live = i != NPORTS;  /* one member a guest left */
 		snprintf(bports[i].job.name, sizeof(bports[i].job.name), "br/p%d", i);
 		br.ports[i] = &bports[i];
 	}

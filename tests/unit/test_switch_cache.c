@@ -44,6 +44,7 @@ static void add_ports(int n)
 		bports[i].port = &ports[i];
 		bports[i].bridge = &br;
 		bports[i].ofport = (uint16_t)i;
+		bports[i].live = true;
 		snprintf(bports[i].job.name, sizeof(bports[i].job.name), "br/p%d", i);
 		br.ports[i] = &bports[i];
 	}
@@ -498,6 +499,13 @@ static void bundle_active_backup_takes_the_first_attached_member(void **state)
 	br.ports[3] = &bports[3];
 	/* The chosen member is the input port: nothing is sent back. */
 	run("in_port=3,tcp");
+	assert_string_equal(ops_text(), "drop");
+	/* Attached but down (a VM port without its guest): skipped. */
+	bports[3].live = false;
+	run("in_port=1,tcp");
+	assert_string_equal(ops_text(), "output:p2");
+	bports[2].live = false;
+	run("in_port=1,tcp");
 	assert_string_equal(ops_text(), "drop");
 }
 
