@@ -10,7 +10,6 @@
 
 #include "common/names.h"
 #include "common/xvio_log.h"
-#include "ctl/ctl_args.h"
 #include "ctl/ctl_figure.h"
 #include "port/eth_port.h"
 #include "port/port.h"
@@ -134,29 +133,14 @@ static int lookup_pair(const char *vm_name, const char *nic_name, struct port **
 	return 0;
 }
 
-int relay_add(json_t *args, char *err, size_t errlen)
+int relay_add(const struct relay_spec *spec, char *err, size_t errlen)
 {
-	static const char *const allowed[] = {
-		"name", "vhost", "nic", "core", "vm-to-nic-core", "nic-to-vm-core", NULL
-	};
-	const char *name, *vm_name, *nic_name;
-	unsigned int cpus[DIR__COUNT], any;
+	const char *name = spec->name;
 	struct worker *pin[DIR__COUNT] = { NULL, NULL };
 	struct port *vm, *nic;
 	struct relay *r;
 	int rc;
 
-	rc = args_check_keys(args, allowed, err, errlen);
-	rc = rc ?: args_get_str(args, "name", NULL, &name, err, errlen);
-	rc = rc ?: args_get_str(args, "vhost", NULL, &vm_name, err, errlen);
-	rc = rc ?: args_get_str(args, "nic", NULL, &nic_name, err, errlen);
-	rc = rc ?: args_get_uint(args, "core", false, ~0u, 0, 1023, &any, err, errlen);
-	rc = rc ?: args_get_uint(args, "vm-to-nic-core", false, any, 0, ~0u,
-				 &cpus[DIR_VM_TO_NIC], err, errlen);
-	rc = rc ?: args_get_uint(args, "nic-to-vm-core", false, any, 0, ~0u,
-				 &cpus[DIR_NIC_TO_VM], err, errlen);
-	if (rc)
-		return rc;
 	if (name[0] == '\0' || strlen(name) >= RELAY_NAME_MAX) {
 		snprintf(err, errlen, "relay name must be 1 to %d characters",
 			 RELAY_NAME_MAX - 1);
@@ -165,13 +149,13 @@ int relay_add(json_t *args, char *err, size_t errlen)
 	rc = names_check_free("relay", name, err, errlen);
 	if (rc)
 		return rc;
-	rc = lookup_pair(vm_name, nic_name, &vm, &nic, err, errlen);
+	rc = lookup_pair(spec->vhost, spec->nic, &vm, &nic, err, errlen);
 	if (rc)
 		return rc;
 	for (int k = 0; k < DIR__COUNT; k++) {
-		if (cpus[k] == ~0u)
+		if (spec->cpu[k] < 0)
 			continue;
-		pin[k] = worker_for_cpu(cpus[k], err, errlen);
+		pin[k] = worker_for_cpu((unsigned int)spec->cpu[k], err, errlen);
 		if (pin[k] == NULL)
 			return -EINVAL;
 	}

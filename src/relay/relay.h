@@ -43,8 +43,13 @@ struct relay *relay_find(const char *name);
 struct relay *relay_first(void);
 struct relay *relay_next(struct relay *r);
 
-/* The "relay-add" arguments (also the config file's relay entries). */
-int relay_add(json_t *args, char *err, size_t errlen);
+/* A relay to add, as relay-add asks (relay_ctl.c reads it from the
+ * command's arguments). */
+struct relay_spec {
+	const char *name, *vhost, *nic;
+	int cpu[DIR__COUNT];      /* run the direction on this CPU's worker; -1: placed */
+};
+int relay_add(const struct relay_spec *spec, char *err, size_t errlen);
 int relay_del(const char *name, char *err, size_t errlen);
 void relay_del_all(void);
 

@@ -36,13 +36,40 @@ static int get_relay(json_t *args, const char *const *allowed, struct relay **r,
 	return 0;
 }
 
+/* relay-add's arguments, read into a spec: "core" for both directions,
+ * or one per direction. */
+static int relay_spec_from_args(json_t *args, struct relay_spec *spec, char *err,
+				size_t errlen)
+{
+	static const char *const allowed[] = {
+		"name", "vhost", "nic", "core", "vm-to-nic-core", "nic-to-vm-core", NULL
+	};
+	static const char *const dir_keys[DIR__COUNT] = {
+		[DIR_VM_TO_NIC] = "vm-to-nic-core", [DIR_NIC_TO_VM] = "nic-to-vm-core",
+	};
+	unsigned int any, cpu;
+	int rc;
+
+	rc = args_check_keys(args, allowed, err, errlen);
+	rc = rc ?: args_get_str(args, "name", NULL, &spec->name, err, errlen);
+	rc = rc ?: args_get_str(args, "vhost", NULL, &spec->vhost, err, errlen);
+	rc = rc ?: args_get_str(args, "nic", NULL, &spec->nic, err, errlen);
+	rc = rc ?: args_get_uint(args, "core", false, ~0u, 0, 1023, &any, err, errlen);
+	for (int k = 0; k < DIR__COUNT && rc == 0; k++) {
+		rc = args_get_uint(args, dir_keys[k], false, any, 0, ~0u, &cpu, err, errlen);
+		spec->cpu[k] = cpu == ~0u ? -1 : (int)cpu;
+	}
+	return rc;
+}
+
 static int cmd_relay_add(json_t *args, json_t **result, char *err, size_t errlen)
 {
-	int rc = relay_add(args, err, errlen);
+	struct relay_spec spec;
+	int rc = relay_spec_from_args(args, &spec, err, errlen);
 
+	rc = rc ?: relay_add(&spec, err, errlen);
 	if (rc == 0)
-		*result = relay_to_json(relay_find(json_string_value(json_object_get(args, "name"))),
-					false);
+		*result = relay_to_json(relay_find(spec.name), false);
 	return rc;
 }
 

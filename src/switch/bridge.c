@@ -229,32 +229,6 @@ void bridge_del_all(void)
 /* ---- ports -------------------------------------------------------------- */
 
 /* "10,20,30" into trunks[]. */
-static int parse_trunks(const char *s, struct bridge_port *bp, char *err, size_t errlen)
-{
-	const char *p = s;
-
-	bp->n_trunks = 0;
-	while (*p) {
-		char *end;
-		unsigned long v = strtoul(p, &end, 10);
-
-		if (end == p || v > 4095 || (*end != ',' && *end != '\0')) {
-			/* VLAN IDs are 1-4095 as for tag=; 0 stands for
-			 * untagged frames, which a trunk may carry. */
-			snprintf(err, errlen, "trunks '%s': expected VLAN IDs 1-4095, or 0 for "
-				 "untagged frames, separated by commas", s);
-			return -EINVAL;
-		}
-		if (bp->n_trunks == BRIDGE_MAX_TRUNKS) {
-			snprintf(err, errlen, "trunks: at most %d VLANs", BRIDGE_MAX_TRUNKS);
-			return -EINVAL;
-		}
-		bp->trunks[bp->n_trunks++] = (uint16_t)v;
-		p = *end ? end + 1 : end;
-	}
-	return 0;
-}
-
 static int lowest_free_ofport(const struct bridge *br)
 {
 	for (int p = 1; p <= BRIDGE_MAX_PORTS; p++)
@@ -263,47 +237,24 @@ static int lowest_free_ofport(const struct bridge *br)
 	return -1;
 }
 
-static struct worker *pinned_worker(json_t *args, bool *given, char *err, size_t errlen)
+int bridge_port_add(struct bridge *br, const struct bridge_port_spec *spec, char *err,
+		    size_t errlen)
 {
-	unsigned int cpu;
-	struct worker *w;
-
-	*given = json_object_get(args, "core") != NULL;
-	if (!*given)
-		return NULL;
-	if (args_get_uint(args, "core", true, 0, 0, 4095, &cpu, err, errlen))
-		return NULL;
-	w = worker_by_cpu(cpu);
-	if (w == NULL)
-		snprintf(err, errlen, "no worker runs on CPU %u (see `xvioctl core list`)", cpu);
-	return w;
-}
-
-const char *const bridge_port_args[] = {
-	"bridge", "port", "ofport", "tag", "trunks", "core", "mac_limit", NULL
-};
-
-int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
-{
-	const char *name, *trunks;
-	unsigned int ofport, tag, mac_limit;
+	const char *name = spec->port;
+	unsigned int ofport = spec->ofport;
 	struct bridge_port *bp;
-	struct worker *pin;
-	bool pinned;
+	struct worker *pin = NULL;
 	struct port *p;
 	int rc;
 
-	if (args_check_keys(args, bridge_port_args, err, errlen) ||
-	    args_get_str(args, "port", NULL, &name, err, errlen) ||
-	    args_get_uint(args, "ofport", false, 0, 1, BRIDGE_MAX_PORTS, &ofport, err, errlen) ||
-	    args_get_uint(args, "tag", false, 0, 1, 4095, &tag, err, errlen) ||
-	    args_get_str(args, "trunks", "", &trunks, err, errlen) ||
-	    args_get_uint(args, "mac_limit", false, 0, 1, MAC_TABLE_SIZE, &mac_limit,
-			  err, errlen))
-		return -EINVAL;
-	pin = pinned_worker(args, &pinned, err, errlen);
-	if (pinned && pin == NULL)
-		return -EINVAL;
+	if (spec->core >= 0) {
+		pin = worker_by_cpu((unsigned int)spec->core);
+		if (pin == NULL) {
+			snprintf(err, errlen, "no worker runs on CPU %d (see `xvioctl core list`)",
+				 spec->core);
+			return -EINVAL;
+		}
+	}
 	p = port_find(name);
 	if (p == NULL) {
 		snprintf(err, errlen, "no port named '%s'", name);
@@ -323,7 +274,7 @@ int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
 			 "yet: recreate it with offloads=off", name);
 		return -ENOTSUP;
 	}
-	if (tag && trunks[0]) {
+	if (spec->tag && spec->n_trunks) {
 		snprintf(err, errlen, "a port is an access port (tag) or a trunk (trunks), "
 			 "not both");
 		return -EINVAL;
@@ -351,22 +302,19 @@ int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if (parse_trunks(trunks, bp, err, errlen)) {
-		rte_free(bp->stats);
-		rte_free(bp);
-		return -EINVAL;
-	}
 	bp->bridge = br;
 	bp->port = p;
 	bp->ofport = (uint16_t)ofport;
-	bp->tag = (uint16_t)tag;
-	bp->mac_limit = mac_limit;
+	bp->tag = spec->tag;
+	bp->n_trunks = spec->n_trunks;
+	memcpy(bp->trunks, spec->trunks, spec->n_trunks * sizeof(spec->trunks[0]));
+	bp->mac_limit = spec->mac_limit;
 	bp->live = p->ops->is_up(p);
-	mac_table_set_limit(br->macs, bp->ofport, mac_limit ?: br->mac_limit);
+	mac_table_set_limit(br->macs, bp->ofport, spec->mac_limit ?: br->mac_limit);
 	rte_spinlock_init(&bp->tx_lock);
 	bp->job.ops = &bridge_port_job_ops;
 	bp->job.source = &p->wake;
-	bp->job.pinned = pinned;
+	bp->job.pinned = pin != NULL;
 	snprintf(bp->job.name, sizeof(bp->job.name), "%s/%s", br->name, name);
 	/* Visible to outputs before the port's own job starts reading. */
 	__atomic_store_n(&br->ports[ofport], bp, __ATOMIC_RELEASE);

@@ -28,10 +28,19 @@ int bridge_del(const char *name, char *err, size_t errlen);
 void bridge_set_mac_limit(struct bridge *br, uint32_t limit);
 void bridge_del_all(void);
 
-/* args: bridge (the bridge's name), port, and optional ofport, tag, trunks,
- * core, mac_limit: the keys in bridge_port_args. */
-extern const char *const bridge_port_args[];
-int bridge_port_add(struct bridge *br, json_t *args, char *err, size_t errlen);
+/* A port to attach, as bridge-port-add asks (bridge_ctl.c reads it from
+ * the command's arguments). */
+struct bridge_port_spec {
+	const char *port;
+	uint16_t ofport;          /* 0: the lowest free one */
+	uint16_t tag;             /* an access port in this VLAN; 0: a trunk */
+	uint16_t n_trunks;        /* the trunk's VLANs; 0: all */
+	uint16_t trunks[BRIDGE_MAX_TRUNKS];
+	uint32_t mac_limit;       /* 0: the bridge's */
+	int core;                 /* run on this CPU's worker; -1: placed */
+};
+int bridge_port_add(struct bridge *br, const struct bridge_port_spec *spec, char *err,
+		    size_t errlen);
 int bridge_port_del(struct bridge *br, const char *port, char *err, size_t errlen);
 
 

@@ -160,14 +160,69 @@ static int cmd_bridge_show(json_t *args, json_t **result, char *err, size_t errl
 	return 0;
 }
 
+/* "10,20,30" into the spec's trunks. */
+static int parse_trunks(const char *s, struct bridge_port_spec *spec, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	spec->n_trunks = 0;
+	while (*p) {
+		char *end;
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p || v > 4095 || (*end != ',' && *end != '\0')) {
+			/* VLAN IDs are 1-4095 as for tag=; 0 stands for
+			 * untagged frames, which a trunk may carry. */
+			snprintf(err, errlen, "trunks '%s': expected VLAN IDs 1-4095, or 0 for "
+				 "untagged frames, separated by commas", s);
+			return -EINVAL;
+		}
+		if (spec->n_trunks == BRIDGE_MAX_TRUNKS) {
+			snprintf(err, errlen, "trunks: at most %d VLANs", BRIDGE_MAX_TRUNKS);
+			return -EINVAL;
+		}
+		spec->trunks[spec->n_trunks++] = (uint16_t)v;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* bridge-port-add's arguments, read into a spec. */
+static int port_spec_from_args(json_t *args, struct bridge_port_spec *spec, char *err,
+			       size_t errlen)
+{
+	unsigned int ofport, tag, mac_limit, core;
+	const char *trunks;
+
+	if (args_get_str(args, "port", NULL, &spec->port, err, errlen) ||
+	    args_get_uint(args, "ofport", false, 0, 1, BRIDGE_MAX_PORTS, &ofport, err, errlen) ||
+	    args_get_uint(args, "tag", false, 0, 1, 4095, &tag, err, errlen) ||
+	    args_get_str(args, "trunks", "", &trunks, err, errlen) ||
+	    args_get_uint(args, "mac_limit", false, 0, 1, MAC_TABLE_SIZE, &mac_limit,
+			  err, errlen) ||
+	    args_get_uint(args, "core", false, ~0u, 0, 4095, &core, err, errlen) ||
+	    parse_trunks(trunks, spec, err, errlen))
+		return -EINVAL;
+	spec->ofport = (uint16_t)ofport;
+	spec->tag = (uint16_t)tag;
+	spec->mac_limit = mac_limit;
+	spec->core = core == ~0u ? -1 : (int)core;
+	return 0;
+}
+
 static int cmd_bridge_port_add(json_t *args, json_t **result, char *err, size_t errlen)
 {
+	static const char *const allowed[] = {
+		"bridge", "port", "ofport", "tag", "trunks", "core", "mac_limit", NULL
+	};
+	struct bridge_port_spec spec;
 	struct bridge *br;
 	int rc;
 
 	(void)result;
-	rc = bridge_from_args(args, bridge_port_args, &br, err, errlen);
-	return rc ? rc : bridge_port_add(br, args, err, errlen);
+	rc = bridge_from_args(args, allowed, &br, err, errlen);
+	rc = rc ?: port_spec_from_args(args, &spec, err, errlen);
+	return rc ?: bridge_port_add(br, &spec, err, errlen);
 }
 
 static int cmd_bridge_port_del(json_t *args, json_t **result, char *err, size_t errlen)
