@@ -14,28 +14,18 @@
 #include <rte_log.h>
 
 #include "common/xvio_log.h"
-#include "ctl/ctl_args.h"
 #include "port/devargs_files.h"
 
 #define ETH_RX_DESC 1024
 #define ETH_TX_DESC 1024
 
-static int parse_eth_args(struct eth_port *ep, json_t *args, const char **device,
-			  char *err, size_t errlen)
+/* The arguments read (eth_port_args.c), checked, into the port. */
+static int take_eth_args(struct eth_port *ep, const struct eth_port_args *a,
+			 const char **device, char *err, size_t errlen)
 {
-	static const char *const allowed[] = {
-		"name", "type", "device", "queues", "mtu", NULL
-	};
-	unsigned int queues, mtu;
 	int rc;
 
-	rc = args_check_keys(args, allowed, err, errlen);
-	rc = rc ?: args_get_str(args, "device", NULL, device, err, errlen);
-	rc = rc ?: args_get_uint(args, "queues", false, 1, 1, ETH_MAX_QUEUES, &queues,
-				 err, errlen);
-	rc = rc ?: args_get_uint(args, "mtu", false, 0, 68, 9600, &mtu, err, errlen);
-	if (rc)
-		return rc;
+	*device = a->device;
 	if ((*device)[0] == '\0' || strlen(*device) >= sizeof(ep->devargs)) {
 		snprintf(err, errlen, "device string must be 1 to %zu characters",
 			 sizeof(ep->devargs) - 1);
@@ -45,9 +35,9 @@ static int parse_eth_args(struct eth_port *ep, json_t *args, const char **device
 	if (rc)
 		return rc;
 	snprintf(ep->devargs, sizeof(ep->devargs), "%s", *device);
-	ep->nb_rxq = (uint16_t)queues;
-	ep->nb_txq = (uint16_t)queues;
-	ep->mtu = (uint16_t)mtu;
+	ep->nb_rxq = (uint16_t)a->queues;
+	ep->nb_txq = (uint16_t)a->queues;
+	ep->mtu = (uint16_t)a->mtu;
 	return 0;
 }
 
@@ -266,7 +256,7 @@ static void eth_device_remove(uint16_t port_id)
 	rte_eth_dev_close(port_id);
 }
 
-static int eth_port_create(struct port *p, json_t *args, char *err, size_t errlen)
+static int eth_port_create(struct port *p, const void *args, char *err, size_t errlen)
 {
 	struct eth_port *ep = eth_of(p);
 	char name[RTE_DEV_NAME_MAX_LEN], bus[RTE_DEV_NAME_MAX_LEN];
@@ -275,7 +265,7 @@ static int eth_port_create(struct port *p, json_t *args, char *err, size_t errle
 	uint16_t existing;
 	int rc;
 
-	rc = parse_eth_args(ep, args, &device, err, errlen);
+	rc = take_eth_args(ep, args, &device, err, errlen);
 	if (rc)
 		return rc;
 	if (device_name(device, bus, name, sizeof(name)) != 0) {
@@ -436,6 +426,8 @@ static void eth_idle_disarm(struct port *p, bool no_irq, struct idle_set *set)
 const struct port_ops eth_port_ops = {
 	.type = "eth",
 	.priv_size = sizeof(struct eth_port),
+	.args_size = sizeof(struct eth_port_args),
+	.read_args = eth_port_read_args,
 	.create = eth_port_create,
 	.destroy = eth_port_destroy,
 	.describe = eth_port_describe,

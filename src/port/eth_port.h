@@ -16,9 +16,9 @@
 #include <jansson.h>
 #include <rte_ethdev.h>
 
+#include "port/eth_port_args.h"
 #include "port/port.h"
 
-#define ETH_MAX_QUEUES 8
 #define ETH_DEVARGS_MAX 256
 
 struct eth_port {

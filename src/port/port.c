@@ -12,7 +12,6 @@
 
 #include "common/names.h"
 #include "common/xvio_log.h"
-#include "ctl/ctl_args.h"
 
 static TAILQ_HEAD(, port) port_list = TAILQ_HEAD_INITIALIZER(port_list);
 static struct rte_mempool *pktmbuf_pool;
@@ -80,7 +79,7 @@ void port_type_register(const struct port_ops *ops)
 	port_types[nb_port_types++] = ops;
 }
 
-static const struct port_ops *port_type_find(const char *type, char *err, size_t errlen)
+const struct port_ops *port_type_find(const char *type, char *err, size_t errlen)
 {
 	size_t off;
 
@@ -192,25 +191,22 @@ static const struct wake_source_ops port_wake_ops = {
 	.distrust = port_distrust,
 };
 
-int port_add(json_t *args, char *err, size_t errlen)
+int port_check_new_name(const char *name, char *err, size_t errlen)
 {
-	const struct port_ops *ops;
-	const char *name, *type;
+	int rc = port_name_check(name, err, errlen);
+
+	return rc ?: names_check_free("port", name, err, errlen);
+}
+
+int port_add(const char *name, const struct port_ops *ops, const void *args, char *err,
+	     size_t errlen)
+{
 	struct port *p;
 	int rc;
 
-	if (args_get_str(args, "name", NULL, &name, err, errlen) ||
-	    args_get_str(args, "type", NULL, &type, err, errlen))
-		return -EINVAL;
-	rc = port_name_check(name, err, errlen);
+	rc = port_check_new_name(name, err, errlen);
 	if (rc)
 		return rc;
-	rc = names_check_free("port", name, err, errlen);
-	if (rc)
-		return rc;
-	ops = port_type_find(type, err, errlen);
-	if (ops == NULL)
-		return -EINVAL;
 	p = calloc(1, sizeof(*p) + ops->priv_size);
 	if (p == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -225,7 +221,7 @@ int port_add(json_t *args, char *err, size_t errlen)
 		return rc;
 	}
 	TAILQ_INSERT_TAIL(&port_list, p, next);
-	XVIO_LOG(INFO, "port %s added (%s)", p->name, type);
+	XVIO_LOG(INFO, "port %s added (%s)", p->name, ops->type);
 	return 0;
 }
 

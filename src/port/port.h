@@ -41,9 +41,14 @@ struct rte_mbuf;
 struct port_ops {
 	const char *type;               /* "vhost", "eth" */
 	size_t priv_size;               /* the type's state, port_priv() */
-	/* Control thread. Parse args into the port and start it. 0 or -errno
-	 * with a reason; on failure nothing is left to destroy. */
-	int (*create)(struct port *p, json_t *args, char *err, size_t errlen);
+	/* Control layer: read port-add's arguments into the type's own
+	 * typed arguments (args_size bytes, zeroed; strings may point into
+	 * the JSON, which outlives create). 0 or -EINVAL with a reason. */
+	size_t args_size;
+	int (*read_args)(json_t *args, void *out, char *err, size_t errlen);
+	/* Control thread. Check the arguments, set the port up and start it.
+	 * 0 or -errno with a reason; on failure nothing is left to destroy. */
+	int (*create)(struct port *p, const void *args, char *err, size_t errlen);
 	void (*destroy)(struct port *p);
 	/* Add the type's config (and, unless config_only, state) to obj. */
 	void (*describe)(const struct port *p, json_t *obj, bool config_only);
@@ -137,11 +142,15 @@ struct port *port_first(void);
 struct port *port_next(struct port *p);
 
 /*
- * Add a port described by a JSON object (the "port-add" arguments, which
- * are also the config file's port entries). Returns 0 or -errno with a
- * one-line reason in err. Nothing is changed when it fails.
+ * port-add, as the control layer runs it (port_ctl.c): the name is
+ * checked, the type found, the type reads its arguments, then the port is
+ * added. Each returns 0 (or the type) or -errno (NULL) with a one-line
+ * reason in err; nothing is changed when it fails.
  */
-int port_add(json_t *args, char *err, size_t errlen);
+int port_check_new_name(const char *name, char *err, size_t errlen);
+const struct port_ops *port_type_find(const char *type, char *err, size_t errlen);
+int port_add(const char *name, const struct port_ops *ops, const void *args, char *err,
+	     size_t errlen);
 int port_del(const char *name, char *err, size_t errlen);
 
 /* Remove every port (shutdown). Relays must be gone already. */

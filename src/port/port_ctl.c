@@ -2,6 +2,7 @@
 /* Control commands for ports: port-add, port-del, port-list, port-show. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "common/names.h"
 #include "ctl/ctl_args.h"
@@ -12,12 +13,33 @@
 #include <rte_common.h>
 #include <rte_mempool.h>
 
+/* The name and the type first, then the type reads the rest into its own
+ * arguments: the port table and the types never see the JSON. */
 static int cmd_port_add(json_t *args, json_t **result, char *err, size_t errlen)
 {
-	const char *name;
-	int rc = port_add(args, err, errlen);
+	const struct port_ops *ops;
+	const char *name, *type;
+	void *targs;
+	int rc;
 
-	if (rc == 0 && args_get_str(args, "name", NULL, &name, err, errlen) == 0)
+	if (args_get_str(args, "name", NULL, &name, err, errlen) ||
+	    args_get_str(args, "type", NULL, &type, err, errlen))
+		return -EINVAL;
+	rc = port_check_new_name(name, err, errlen);
+	if (rc)
+		return rc;
+	ops = port_type_find(type, err, errlen);
+	if (ops == NULL)
+		return -EINVAL;
+	targs = calloc(1, ops->args_size);
+	if (targs == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = ops->read_args(args, targs, err, errlen);
+	rc = rc ?: port_add(name, ops, targs, err, errlen);
+	free(targs);
+	if (rc == 0)
 		*result = port_to_json(port_find(name), false);
 	return rc;
 }

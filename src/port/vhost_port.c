@@ -20,7 +20,6 @@
 
 #include "common/xvio_log.h"
 #include "common/fs_nofollow.h"
-#include "ctl/ctl_args.h"
 #include "worker/worker.h"
 
 #define FEATURE(bit) (1ULL << (bit))
@@ -319,38 +318,24 @@ static int resolve_path(const char *given, char *out, size_t outlen,
 	return 0;
 }
 
-static int parse_vhost_args(struct vhost_port *vp, json_t *args,
-			    char *err, size_t errlen)
+/* The arguments read (vhost_port_args.c), checked, into the port. */
+static int take_vhost_args(struct vhost_port *vp, const struct vhost_port_args *a,
+			   char *err, size_t errlen)
 {
-	static const char *const allowed[] = {
-		"name", "type", "path", "mode", "queues", "mrg_rxbuf", "packed",
-		"offloads", "owner", "group", "perm", NULL
-	};
-	const char *path, *mode, *owner, *group, *perm;
-	unsigned int queues;
+	const char *mode = a->mode, *owner = a->owner, *group = a->group, *perm = a->perm;
 	char *end;
 	int rc;
 
-	rc = args_check_keys(args, allowed, err, errlen);
-	rc = rc ?: args_get_str(args, "path", NULL, &path, err, errlen);
-	rc = rc ?: args_get_str(args, "mode", "server", &mode, err, errlen);
-	rc = rc ?: args_get_uint(args, "queues", false, 1, 1, VHOST_MAX_QUEUE_PAIRS,
-				 &queues, err, errlen);
-	rc = rc ?: args_get_bool(args, "mrg_rxbuf", true, &vp->mrg_rxbuf, err, errlen);
-	rc = rc ?: args_get_bool(args, "packed", true, &vp->packed_ring, err, errlen);
-	rc = rc ?: args_get_bool(args, "offloads", false, &vp->guest_offloads, err, errlen);
-	rc = rc ?: args_get_str(args, "owner", "", &owner, err, errlen);
-	rc = rc ?: args_get_str(args, "group", "", &group, err, errlen);
-	rc = rc ?: args_get_str(args, "perm", "", &perm, err, errlen);
-	if (rc)
-		return rc;
+	vp->mrg_rxbuf = a->mrg_rxbuf;
+	vp->packed_ring = a->packed;
+	vp->guest_offloads = a->offloads;
 	if (strcmp(mode, "server") && strcmp(mode, "client")) {
 		snprintf(err, errlen, "mode '%s' is not server or client", mode);
 		return -EINVAL;
 	}
 	vp->client = strcmp(mode, "client") == 0;
-	vp->queue_pairs = queues;
-	rc = resolve_path(path, vp->path, sizeof(vp->path), err, errlen);
+	vp->queue_pairs = a->queues;
+	rc = resolve_path(a->path, vp->path, sizeof(vp->path), err, errlen);
 	if (rc)
 		return rc;
 	/* xviod creates, chowns and unlinks a server socket: only where the
@@ -421,7 +406,7 @@ static uint64_t disabled_features(const struct vhost_port *vp)
 	return off;
 }
 
-static int vhost_port_create(struct port *p, json_t *args, char *err, size_t errlen)
+static int vhost_port_create(struct port *p, const void *args, char *err, size_t errlen)
 {
 	struct vhost_port *vp = vhost_of(p);
 	/* Not RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS: a relay sends what it
@@ -431,7 +416,7 @@ static int vhost_port_create(struct port *p, json_t *args, char *err, size_t err
 	uint64_t flags = 0;
 	int rc;
 
-	rc = parse_vhost_args(vp, args, err, errlen);
+	rc = take_vhost_args(vp, args, err, errlen);
 	if (rc)
 		return rc;
 	vp->vid = -1;
@@ -721,6 +706,8 @@ static void vhost_idle_disarm(struct port *p, bool no_irq, struct idle_set *set)
 const struct port_ops vhost_port_ops = {
 	.type = "vhost",
 	.priv_size = sizeof(struct vhost_port),
+	.args_size = sizeof(struct vhost_port_args),
+	.read_args = vhost_port_read_args,
 	.create = vhost_port_create,
 	.destroy = vhost_port_destroy,
 	.describe = vhost_port_describe,

@@ -33,8 +33,8 @@
 #include <rte_vhost.h>
 
 #include "port/port.h"
+#include "port/vhost_port_args.h"
 
-#define VHOST_MAX_QUEUE_PAIRS 8
 /* The longest frame taken from a guest that negotiated no MTU and asks
  * for no TSO: a 9216-byte jumbo frame, as switches allow, with a VLAN tag.
  * Longer ones would only pin chains of buffers; they are dropped, counted. */
